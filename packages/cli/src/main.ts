@@ -1,0 +1,14 @@
+// The composition root: the only module that reads argv and the environment.
+import { Command } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command('ironlb')
+    .description('IronLB: a bare-metal load balancer for Kubernetes (layer 2 and BGP)')
+    .showHelpAfterError()
+    .version('0.1.0');
+  return program;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

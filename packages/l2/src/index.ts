@@ -1,0 +1,2 @@
+// Public surface of @ironlb/l2.
+export {};
