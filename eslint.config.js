@@ -12,22 +12,48 @@ const pureGlobs = [
     .map(([name]) => `packages/${name}/src/core/**/*.ts`),
 ];
 
-const nodeGlobals = ['process', 'Buffer', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'require', '__dirname', '__filename', 'global'].map(
-  (name) => ({ name, message: 'pure code has no Node globals: take a clock or value as input instead' }),
-);
+const nodeGlobals = [
+  'process',
+  'Buffer',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'clearTimeout',
+  'clearInterval',
+  'clearImmediate',
+  'require',
+  '__dirname',
+  '__filename',
+  'global',
+].map((name) => ({ name, message: 'pure code has no Node globals: take a clock or value as input instead' }));
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/build/**', 'node_modules/**', '**/node_modules/**', '.lab/**', 'coverage/**'] },
+  {
+    ignores: ['**/dist/**', '**/build/**', 'node_modules/**', '**/node_modules/**', '.lab/**', 'coverage/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly' },
+    },
     plugins: { ironlb: { rules: { layering: layeringRule } } },
     rules: {
       'ironlb/layering': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'use `as const` objects with RFC names, not enums (STYLE.md)' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'use `as const` objects with RFC names, not enums (STYLE.md)',
+        },
+      ],
     },
   },
   {
@@ -38,7 +64,14 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
     },
   },
 );

@@ -10,7 +10,9 @@ const root = new URL('..', import.meta.url).pathname;
 const step = (msg) => console.log(`\u25b8 ${msg}`);
 
 if (process.platform !== 'linux' || !isRoot()) {
-  console.error('The IronLB lab builds network namespaces, veth pairs and a router: it needs Linux and root.');
+  console.error(
+    'The IronLB lab builds network namespaces, veth pairs and a router: it needs Linux and root.',
+  );
   console.error('Run it as root (for example: sudo npm run lab).');
   process.exit(1);
 }
@@ -24,8 +26,12 @@ if (!existsSync(`${root}/node_modules/typescript`) || !existsSync(`${root}/node_
 step('checking Debian packages (frr, bird2, nftables, ...)');
 ensureDebianPackages({ log: step });
 const args = process.argv.slice(2);
-const result = spawnSync(process.execPath, [`${root}/packages/cli/bin/ironlb.js`, 'lab', ...(args.length ? args : ['up'])], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  [`${root}/packages/cli/bin/ironlb.js`, 'lab', ...(args.length ? args : ['up'])],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

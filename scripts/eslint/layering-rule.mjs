@@ -54,13 +54,19 @@ function check(context, node, spec) {
     if (info.coreDir && inner.startsWith('core/') && /(^|\/)node\//.test(spec.replace(/^(\.\.\/)+/, ''))) {
       const target = join(dirname(file), spec).split(sep).join('/');
       if (target.includes(`/src/node/`))
-        context.report({ node, message: `core/ must not import node/ (${spec}): the pure core stays free of I/O` });
+        context.report({
+          node,
+          message: `core/ must not import node/ (${spec}): the pure core stays free of I/O`,
+        });
     }
     return;
   }
   if (spec.startsWith('node:') || builtins.has(spec)) {
     if (inCore && !isTest)
-      context.report({ node, message: `${info.pure ? `pure package ${from}` : `${from}/src/core`} must not import ${spec}` });
+      context.report({
+        node,
+        message: `${info.pure ? `pure package ${from}` : `${from}/src/core`} must not import ${spec}`,
+      });
     return;
   }
   const dep = bareName(spec);
@@ -68,7 +74,8 @@ function check(context, node, spec) {
     const to = dep.slice('@ironlb/'.length);
     const target = packages[to];
     if (!target) return context.report({ node, message: `unknown workspace package ${dep}` });
-    if (to === from) return context.report({ node, message: `import your own package by relative path, not ${dep}` });
+    if (to === from)
+      return context.report({ node, message: `import your own package by relative path, not ${dep}` });
     const sameLayerAllowed = (info.mayImport ?? []).includes(to);
     if (target.layer > info.layer || (target.layer === info.layer && !sameLayerAllowed))
       context.report({
@@ -85,7 +92,11 @@ function check(context, node, spec) {
 }
 
 export const layeringRule = {
-  meta: { type: 'problem', docs: { description: 'imports follow the package layering and declared dependencies' }, schema: [] },
+  meta: {
+    type: 'problem',
+    docs: { description: 'imports follow the package layering and declared dependencies' },
+    schema: [],
+  },
   create(context) {
     const literal = (n) => (n && n.type === 'Literal' ? n.value : undefined);
     return {
