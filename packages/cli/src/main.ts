@@ -1,4 +1,5 @@
 // The composition root: the only module that reads argv and the environment.
+// Each subcommand lives in its own file under commands/ and registers itself here.
 import { Command } from 'commander';
 
 export function buildProgram(): Command {
@@ -6,6 +7,7 @@ export function buildProgram(): Command {
     .description('IronLB: a bare-metal load balancer for Kubernetes (layer 2 and BGP)')
     .showHelpAfterError()
     .version('0.1.0');
+  // subcommands (one line each)
   return program;
 }
 
