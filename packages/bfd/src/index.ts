@@ -1,2 +1,49 @@
-// Public surface of @ironlb/bfd.
-export {};
+// Public surface of @ironlb/bfd: BFD (RFC 5880) over single-hop UDP (RFC 5881).
+
+// Pure core: constants, codec, authentication, session state machine, profiles.
+export {
+  BfdState,
+  type BfdStateName,
+  stateName,
+  Diagnostic,
+  type DiagnosticReason,
+  diagnosticReason,
+  AuthType,
+  authTypeName,
+  BfdConstants,
+} from './core/constants.js';
+export {
+  type ControlPacket,
+  controlPacketCodec,
+  encodeControlPacket,
+  decodeControlPacket,
+} from './core/codec/control-packet.js';
+export {
+  type AuthenticationSection,
+  type SimplePasswordAuth,
+  type DigestAuth,
+  authSectionCodec,
+  BFD_DECODE_ERROR,
+} from './core/codec/auth-section.js';
+export { type AuthConfig, type AuthDropReason, type AuthSequenceState } from './core/auth/authenticate.js';
+export { checkControlPacket, type HeaderDropReason } from './core/receive-checks.js';
+export {
+  type SessionConfig,
+  type SessionState,
+  type SessionEvent,
+  type SessionAction,
+  type SessionDropReason,
+  type SendReason,
+  type StepResult,
+  type TimerName,
+} from './core/session/session-types.js';
+export { initSession, step } from './core/session/step.js';
+export { transmitInterval, detectionTime } from './core/session/timers.js';
+export {
+  type BfdProfile,
+  type ResolvedProfile,
+  type ProfileProblem,
+  ProfileDefaults,
+  validateProfile,
+  resolveProfile,
+} from './core/profile.js';
