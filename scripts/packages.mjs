@@ -3,7 +3,12 @@
 // Layer numbers follow ARCHITECTURE.md: imports may only go to a lower or equal layer
 // (equal only where the row lists the package in `mayImport`).
 export const packages = {
-  netaddr: { layer: 0, pure: true, mayImport: ['wire'], description: 'IPv4/IPv6 addresses, prefixes and ranges as values' },
+  netaddr: {
+    layer: 0,
+    pure: true,
+    mayImport: ['wire'],
+    description: 'IPv4/IPv6 addresses, prefixes and ranges as values',
+  },
   wire: { layer: 0, pure: true, description: 'Bounded byte readers/writers, codec interface, DecodeError' },
   ipam: {
     layer: 1,
