@@ -55,10 +55,13 @@ function nodeGyp() {
 }
 
 const gyp = nodeGyp();
-const args = ['rebuild', `--nodedir=${nodeDir()}`];
+const dir = nodeDir();
+const args = ['rebuild', `--nodedir=${dir}`];
+// node-gyp also reads npm_config_nodedir; make it agree with the flag (an empty value would win).
+const options = { cwd: here, stdio: 'inherit', env: { ...process.env, npm_config_nodedir: dir } };
 const result = gyp
-  ? spawnSync(process.execPath, [gyp, ...args], { cwd: here, stdio: 'inherit' })
-  : spawnSync('node-gyp', args, { cwd: here, stdio: 'inherit' });
+  ? spawnSync(process.execPath, [gyp, ...args], options)
+  : spawnSync('node-gyp', args, options);
 if (result.error) {
   console.error(`@ironlb/sys: could not run node-gyp: ${result.error.message}`);
   process.exit(1);
