@@ -1,0 +1,203 @@
+// Requests on `/api/v1/...` and `/apis/G/V/...` resources: resolve the type, pick the verb,
+// call the ObjectApi and write the JSON or Table answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { patchObject } from '../api/patch-op.js';
+import type { FieldValidation, WriteOptions } from '../api/write-pipeline.js';
+import { badRequest, methodNotAllowed, notAcceptable, notFoundPath } from '../errors.js';
+import { isObject } from '../json-value.js';
+import type { KObject } from '../kobject.js';
+import type { ResourceType } from '../kinds/resource-type.js';
+import { parseFieldSelector } from '../selectors/field-selector.js';
+import { parseLabelSelector } from '../selectors/label-selector.js';
+import { objectJson } from '../store/store.js';
+import type { IncludeObject } from '../tables/table.js';
+import { renderTable } from '../tables/table.js';
+import type { ResourceRequest } from './request-info.js';
+import { TABLE_CONTENT_TYPE, acceptsJson, readBody, sendJson, wantsTable } from './respond.js';
+import type { ServerEnv } from './server-env.js';
+import { serveWatch } from './watch-handler.js';
+
+/** The RBAC verb of a request (`get`, `list`, `watch`, `create`, ...). */
+export function verbOf(method: string, info: ResourceRequest, query: URLSearchParams): string {
+  const watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return watch ? 'watch' : info.name ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return info.name ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+/** Finds the served type; 404 for unknown resources, subresources or scope mismatches. */
+export function resolveType(env: ServerEnv, info: ResourceRequest): ResourceType {
+  const rt = env.registry.lookup(info.group, info.version, info.resource);
+  if (!rt) throw notFoundPath();
+  if (info.subresource && !(info.subresource === 'status' && rt.statusSubresource)) throw notFoundPath();
+  if (!rt.namespaced && info.namespace !== undefined) throw notFoundPath();
+  return rt;
+}
+
+function writeOptions(query: URLSearchParams): WriteOptions {
+  const fv = query.get('fieldValidation') ?? 'Warn';
+  if (!['Strict', 'Warn', 'Ignore'].includes(fv))
+    throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${fv}"`);
+  const dry = query.getAll('dryRun');
+  if (dry.some((d) => d !== 'All'))
+    throw badRequest(`dryRun: Unsupported value: "${dry.join(',')}": supported values: "All"`);
+  return { fieldValidation: fv as FieldValidation, dryRun: dry.length > 0 };
+}
+
+function decodeJson(text: string, contentType: string): unknown {
+  if (text.trim() === '') return undefined;
+  const type = contentType.split(';')[0]!.trim();
+  try {
+    return type === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`the body of the request could not be decoded: ${(e as Error).message}`);
+  }
+}
+
+function warningHeaders(warnings: string[]): Record<string, string[]> {
+  return warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {};
+}
+
+function sendObject(
+  env: ServerEnv,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rt: ResourceType,
+  obj: KObject,
+  code: number,
+  warnings: string[] = [],
+): void {
+  if (wantsTable(req.headers.accept) && req.method === 'GET') {
+    sendJson(
+      res,
+      code,
+      renderTable(rt, [obj], {
+        now: env.now(),
+        include: includeOf(new URL(req.url ?? '/', 'http://x').searchParams),
+      }),
+      TABLE_CONTENT_TYPE,
+    );
+    return;
+  }
+  sendJson(res, code, objectJson(obj), 'application/json', warningHeaders(warnings));
+}
+
+function includeOf(query: URLSearchParams): IncludeObject {
+  const v = query.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+export async function handleResource(
+  env: ServerEnv,
+  req: IncomingMessage,
+  res: ServerResponse,
+  info: ResourceRequest,
+  query: URLSearchParams,
+  rt: ResourceType,
+): Promise<void> {
+  const verb = verbOf(req.method ?? 'GET', info, query);
+  const ns = info.namespace;
+  const accept = req.headers.accept;
+  if (!acceptsJson(accept) && !wantsTable(accept))
+    throw notAcceptable(['application/json', 'application/yaml']);
+  switch (verb) {
+    case 'get': {
+      sendObject(env, req, res, rt, env.api.get(rt, ns, info.name!), 200);
+      return;
+    }
+    case 'list':
+    case 'watch': {
+      if (info.subresource) throw methodNotAllowed();
+      const labels = parseLabelSelector(query.get('labelSelector'));
+      let fieldText = query.get('fieldSelector');
+      if (info.name)
+        fieldText = fieldText ? `${fieldText},metadata.name=${info.name}` : `metadata.name=${info.name}`;
+      const fields = parseFieldSelector(fieldText, rt.strategy.fields);
+      if (verb === 'watch') {
+        serveWatch(env, req, res, { rt, namespace: ns, labels, fields, query, table: wantsTable(accept) });
+        return;
+      }
+      const { items, rv } = env.api.list(rt, ns, { labels, fields });
+      if (wantsTable(accept)) {
+        sendJson(
+          res,
+          200,
+          renderTable(rt, items, { now: env.now(), resourceVersion: String(rv), include: includeOf(query) }),
+          TABLE_CONTENT_TYPE,
+        );
+        return;
+      }
+      let body = `{"kind":"${rt.listKind}","apiVersion":"${rt.apiVersion}","metadata":{"resourceVersion":"${rv}"},"items":[`;
+      for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + objectJson(items[i]!);
+      sendJson(res, 200, `${body}]}`);
+      return;
+    }
+    case 'create': {
+      if (info.name || info.subresource) throw methodNotAllowed();
+      if (rt.namespaced && !ns) throw notFoundPath();
+      const opts = writeOptions(query);
+      const body = decodeJson(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
+      const r = env.api.create(rt, ns, body, opts);
+      sendObject(env, req, res, rt, r.object, r.code, r.warnings);
+      return;
+    }
+    case 'update': {
+      const opts = writeOptions(query);
+      const body = decodeJson(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
+      const r = env.api.update(rt, ns, info.name!, body, info.subresource, opts);
+      sendObject(env, req, res, rt, r.object, r.code, r.warnings);
+      return;
+    }
+    case 'patch': {
+      const opts = writeOptions(query);
+      const text = await readBody(req);
+      const r = patchObject(
+        env.api,
+        rt,
+        { ns, name: info.name!, sub: info.subresource },
+        String(req.headers['content-type'] ?? ''),
+        text,
+        opts,
+      );
+      sendObject(env, req, res, rt, r.object, r.code, r.warnings);
+      return;
+    }
+    case 'delete': {
+      if (info.subresource) throw methodNotAllowed();
+      const body = decodeJson(await readBody(req), 'application/json');
+      const del = isObject(body) ? body : {};
+      const dryRun =
+        query.getAll('dryRun').length > 0 || (Array.isArray(del.dryRun) && del.dryRun.length > 0);
+      const pre = isObject(del.preconditions)
+        ? (del.preconditions as { uid?: string; resourceVersion?: string })
+        : undefined;
+      const r = env.api.delete(rt, ns, info.name!, { preconditions: pre, dryRun });
+      sendJson(res, r.code, r.body === r.object ? objectJson(r.object) : JSON.stringify(r.body));
+      return;
+    }
+    case 'deletecollection': {
+      const labels = parseLabelSelector(query.get('labelSelector'));
+      const fields = parseFieldSelector(query.get('fieldSelector'), rt.strategy.fields);
+      const items = env.api.deleteCollection(rt, ns, { labels, fields }, query.getAll('dryRun').length > 0);
+      let body = `{"kind":"${rt.listKind}","apiVersion":"${rt.apiVersion}","metadata":{"resourceVersion":"${env.store.rv}"},"items":[`;
+      body += items.map(objectJson).join(',');
+      sendJson(res, 200, `${body}]}`);
+      return;
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
