@@ -90,3 +90,8 @@ export { curl, httpUrl } from './tools/curl.js';
 export type { CurlOptions, CurlResult } from './tools/curl.js';
 export { addDnat, deleteNftTable, dropUdpRandomly, nft, nftRuleset } from './tools/nftables.js';
 export type { DnatOptions, Removable, UdpLossOptions } from './tools/nftables.js';
+
+export { buildLabTopology, labAddressing, labHostAddresses } from './lab-topology.js';
+export type { LabHostAddresses, LabNode, LabTopology, LabTopologyOptions } from './lab-topology.js';
+export { ServiceStandIn, startServiceStandIn } from './service-stand-in.js';
+export type { ServiceStandInOptions } from './service-stand-in.js';
