@@ -1,2 +1,35 @@
-// Public surface of @ironlb/membership.
-export {};
+// Public surface of @ironlb/membership: authenticated SWIM-style failure detection among
+// speakers. `core/` is pure (codec, detector, replay window); `node/` runs it over UDP.
+export { MessageType, GossipKind, PROTOCOL_VERSION, TAG_BYTES } from './core/codec/constants.js';
+export { type GossipEntry, gossipEntryCodec } from './core/codec/gossip-entry.js';
+export {
+  type Packet,
+  type PacketHeader,
+  type Message,
+  packetCodec,
+  datagramLength,
+  baseDatagramLength,
+} from './core/codec/packet.js';
+export { type SealedPacket, sealedPacketCodec } from './core/codec/sealed-packet.js';
+export { isValidMemberName } from './core/codec/fields.js';
+export {
+  type DetectorSettings,
+  defaultDetectorSettings,
+  resolveDetectorSettings,
+  validateDetectorSettings,
+  detectionBoundMs,
+  suspicionBounds,
+  MembershipSettingsError,
+} from './core/settings.js';
+export { Detector, type DetectorAction, type DetectorOptions } from './core/detector.js';
+export { type DetectorCounters } from './core/counters.js';
+export { suspicionTimeoutMs } from './core/suspicion.js';
+export {
+  ChangeReason,
+  type MemberChange,
+  type MemberStatus,
+  type MemberView,
+  type MembershipView,
+  type Quorum,
+  isUp,
+} from './core/view.js';
