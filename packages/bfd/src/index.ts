@@ -47,3 +47,22 @@ export {
   validateProfile,
   resolveProfile,
 } from './core/profile.js';
+
+// Node side: the session manager over UDP, its clock, scheduler and socket seams.
+export { BfdManager, sessionKey, type BfdManagerOptions, type AddSessionResult } from './node/bfd-manager.js';
+export {
+  type BfdSessionSpec,
+  type BfdSessionInfo,
+  type BfdEvent,
+  type ReceiveDropReason,
+} from './node/session-types.js';
+export {
+  type BfdSocket,
+  type BfdSocketFactory,
+  type BfdSocketOptions,
+  type CreateUdpSocket,
+  dgramSocketFactory,
+} from './node/sockets.js';
+export { type Clock, monotonicClock } from './node/clock.js';
+export { type TimerScheduler, createTimerScheduler } from './node/scheduler.js';
+export { type BfdStats } from './node/stats.js';
