@@ -58,7 +58,11 @@ describe('buildLabTopology with kube-proxy stand-ins', () => {
   it('layer 2: the node never answers ARP for a VIP on lo (strictARP); the client reaches the owner it is pointed at', async () => {
     const client = topo.client!;
     const node1 = topo.node('node1');
-    expect((await arping(client, '198.51.100.10', { deadlineS: 1 })).replies).toEqual([]);
+    const control = await arping(client, node1.ipv4, { deadlineS: 2 });
+    expect(control.replies).toEqual([{ ip: node1.ipv4, mac: node1.mac, unicast: true }]);
+    const strict = await arping(client, '198.51.100.10', { deadlineS: 1 });
+    expect(strict.sent).toBe(1);
+    expect(strict.replies).toEqual([]);
     // Stand-in for a speaker's announcement: the client's neighbour entry points at node1.
     await client.ip(['neigh', 'replace', '198.51.100.10', 'lladdr', node1.mac, 'dev', 'eth0']);
     await client.ip(['neigh', 'replace', '2001:db8:100::10', 'lladdr', node1.mac, 'dev', 'eth0']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  attachLab,
   isProcessAlive,
   listLabStates,
   listNamespacesSync,
@@ -24,7 +25,7 @@ interface ChildLab {
 
 /** Runs the fixture and resolves with what it printed once it has printed it. */
 function runFixture(
-  mode: 'kill9' | 'exit' | 'signal',
+  mode: 'kill9' | 'exit' | 'signal' | 'persistent',
   stateDir: string,
 ): Promise<{ lab: ChildLab; child: ReturnType<typeof spawn>; exited: Promise<void> }> {
   const child = spawn(
@@ -108,5 +109,34 @@ describe('netlab lifecycle: exit hooks and the crash sweep', () => {
     expect(listNamespacesSync()).toContain(decoy);
     expect(listLabStates(stateDir)).toEqual([]);
     expect(sweepStaleLabs({ stateDir })).toEqual([]);
+  });
+
+  it('a persistent lab outlives its creator, is not swept, and can be attached to and destroyed later', async () => {
+    const { lab, exited } = await runFixture('persistent', stateDir);
+    await exited;
+    expect(namespacesOf(lab.name)).toHaveLength(2);
+    expect(isProcessAlive(lab.pid, lab.startTime)).toBe(true);
+    expect(sweepStaleLabs({ stateDir })).toEqual([]);
+
+    const attached = attachLab(lab.name, { stateDir });
+    expect(
+      attached
+        .namespaces()
+        .map((ns) => ns.short)
+        .sort(),
+    ).toEqual(['h', 'sw']);
+    expect((await attached.get('h').run(['ip', '-br', 'addr', 'show', 'eth0'])).trim()).toContain(
+      '192.0.2.1/24',
+    );
+    const report = await attached.destroy();
+    expect(report.namespacesRemoved.sort()).toEqual([`${lab.name}-h`, `${lab.name}-sw`]);
+    expect(namespacesOf(lab.name)).toEqual([]);
+    await waitFor(() => !isProcessAlive(lab.pid, lab.startTime), {
+      timeoutMs: 5000,
+      description: 'sleep killed',
+    });
+    expect(() => attachLab(lab.name, { stateDir })).toThrow(
+      expect.objectContaining({ code: 'ERR_IRONLB_NETLAB_INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  arping,
   createLab,
+  startCapture,
+  summarizeFrame,
   isProcessAlive,
   listNamespacesSync,
   ping,
@@ -74,6 +77,23 @@ describe('netlab topology: switch, hosts, links, processes', () => {
       timeoutMs: 5000,
       description: 'a reachable again',
     });
+  });
+
+  it('captures a gratuitous ARP and reads it back from the pcap', async () => {
+    const capture = await startCapture(b, { filter: 'arp', name: 'arp' });
+    const sent = await arping(a, '198.51.100.10', { mode: 'unsolicited', count: 1 });
+    expect(sent).toMatchObject({ code: 0, sent: 1 });
+    const pcap = await capture.stop();
+    const garps = pcap.records
+      .map((record) => ({ at: record.timestampMicros, frame: summarizeFrame(record.data) }))
+      .filter(({ frame }) => frame?.arp?.senderIp === '198.51.100.10');
+    expect(garps).toHaveLength(1);
+    expect(garps[0]?.frame).toMatchObject({
+      destination: 'ff:ff:ff:ff:ff:ff',
+      source: '02:00:00:00:00:0a',
+      arp: { operation: 1, senderMac: '02:00:00:00:00:0a', targetIp: '198.51.100.10' },
+    });
+    expect(Math.abs((garps[0]?.at ?? 0) / 1000 - Date.now())).toBeLessThan(60_000);
   });
 
   it('adds routes and reads them back as JSON', async () => {

@@ -23,7 +23,7 @@ export {
   sweepStaleLabs,
 } from './lab-state.js';
 export type { LabStateRecord, SweepOptions, TeardownReport } from './lab-state.js';
-export { createLab, defaultBaseDir, Lab } from './lab.js';
+export { attachLab, createLab, defaultBaseDir, Lab } from './lab.js';
 export type { HostOptions, LabOptions } from './lab.js';
 export { Netns } from './netns.js';
 export type { InterfaceInfo, NeighborEntry, RouteSpec } from './netns.js';
@@ -55,7 +55,7 @@ export type {
   FrrPeerSettings,
   RemoteAs,
 } from './frr/frr-config.js';
-export { FrrRouter, startFrr } from './frr/frr-router.js';
+export { checkFrrConfig, FrrRouter, startFrr } from './frr/frr-router.js';
 export type { FrrOptions } from './frr/frr-router.js';
 export type * from './frr/frr-json.js';
 

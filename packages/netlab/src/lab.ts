@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from './command.js';
 import { NetlabError, NetlabErrorCode } from './errors.js';
@@ -6,7 +6,11 @@ import { registerForExitCleanup, unregisterForExitCleanup } from './exit-hooks.j
 import { LabProcess, type SpawnOptions } from './lab-process.js';
 import {
   defaultStateDir,
+  destroyRecordedLab,
+  isOwnerAlive,
+  killGroupOrPid,
   namespacePidsSync,
+  readLabState,
   stateFilePath,
   teardownRecordSync,
   writeLabState,
@@ -17,7 +21,7 @@ import { silentLogger, type NetlabLogger } from './logger.js';
 import { assertLabName, assertShortName, assertTag, uniqueLabName } from './naming.js';
 import { Netns, type RouteSpec } from './netns.js';
 import { requireRoot } from './privileges.js';
-import { readProcStat } from './proc-stat.js';
+import { isProcessAlive, readProcStat } from './proc-stat.js';
 import { Switch, type ConnectOptions } from './switch.js';
 import {
   namespaceSysctls,
@@ -47,6 +51,11 @@ export interface LabOptions {
   persistent?: boolean;
   /** Keep the private directory (logs, configs, pcaps) on destroy. Default: IRONLB_NETLAB_KEEP=1. */
   keepFiles?: boolean;
+  /**
+   * With a fixed `name`: if a lab of that name is recorded (a crashed or still running earlier
+   * `up`), tear it down first instead of failing on "File exists". Default false.
+   */
+  replaceExisting?: boolean;
   logger?: NetlabLogger;
 }
 
@@ -84,14 +93,20 @@ export class Lab {
   readonly #cleanups: (() => Promise<void> | void)[] = [];
   #destroying: Promise<TeardownReport> | undefined;
 
-  private constructor(options: LabOptions, name: string, dir: string, stateFile: string) {
+  private constructor(
+    options: LabOptions,
+    name: string,
+    dir: string,
+    stateFile: string,
+    record?: LabStateRecord,
+  ) {
     this.name = name;
     this.tag = options.tag;
     this.dir = dir;
     this.stateFile = stateFile;
     this.logger = options.logger ?? silentLogger;
     const owner = readProcStat(process.pid);
-    this.#record = {
+    this.#record = record ?? {
       version: 1,
       name,
       tag: options.tag,
@@ -111,6 +126,8 @@ export class Lab {
     assertTag(options.tag);
     const name = options.name ?? uniqueLabName(options.tag);
     assertLabName(name);
+    const stateDir = options.stateDir ?? defaultStateDir;
+    if (options.replaceExisting) destroyRecordedLab(name, { stateDir });
     const baseDir = options.baseDir ?? defaultBaseDir;
     mkdirSync(baseDir, { recursive: true });
     // Daemons that drop privileges (FRR runs as user frr) must traverse these directories.
@@ -118,10 +135,43 @@ export class Lab {
     const dir = join(baseDir, name);
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     chmodSync(dir, 0o755);
-    const lab = new Lab(options, name, dir, stateFilePath(options.stateDir ?? defaultStateDir, name));
+    const lab = new Lab(options, name, dir, stateFilePath(stateDir, name));
     lab.#save();
     if (!lab.#record.persistent) registerForExitCleanup(lab);
     lab.logger.info({ event: 'labCreated', lab: name, dir }, 'netlab lab created');
+    return lab;
+  }
+
+  /**
+   * Re-opens a lab recorded in its state file, typically a persistent lab built by an earlier
+   * process (`ironlb lab up`), to run commands in its namespaces, start more processes (they are
+   * added to the same record) or destroy it. Processes started by the earlier process are not
+   * `LabProcess` objects here, but `destroy()` still stops them (by recorded PID and start time)
+   * along with everything inside the namespaces. Throws when no such lab is recorded.
+   */
+  static attach(name: string, options: { stateDir?: string; logger?: NetlabLogger } = {}): Lab {
+    requireRoot();
+    assertLabName(name);
+    const stateFile = stateFilePath(options.stateDir ?? defaultStateDir, name);
+    if (!existsSync(stateFile)) {
+      throw new NetlabError(
+        NetlabErrorCode.InvalidArgument,
+        `no lab named ${name} is recorded (${stateFile})`,
+      );
+    }
+    const record = readLabState(stateFile);
+    const lab = new Lab(
+      { tag: record.tag, persistent: record.persistent, keepFiles: record.keepFiles, logger: options.logger },
+      name,
+      record.dir,
+      stateFile,
+      record,
+    );
+    for (const ns of record.namespaces) {
+      const short = ns.slice(name.length + 1);
+      lab.#namespaces.set(short, new Netns(lab, ns, short));
+    }
+    if (!record.persistent && !isOwnerAlive(record)) registerForExitCleanup(lab);
     return lab;
   }
 
@@ -260,6 +310,12 @@ export class Lab {
     await Promise.all(running.map((proc) => proc.settle(graceMs)));
     for (const proc of running) if (proc.kill('SIGKILL')) report.processesKilled++;
     await Promise.all(running.map((proc) => proc.settle(3000)));
+    // Processes recorded by another process (an attached lab): same PID and start time only.
+    const tracked = new Set(this.#processes.map((proc) => proc.pid));
+    for (const rec of this.#record.processes) {
+      if (tracked.has(rec.pid) || !isProcessAlive(rec.pid, rec.startTime || undefined)) continue;
+      if (killGroupOrPid(rec.pid, 'SIGKILL')) report.processesKilled++;
+    }
     for (const ns of this.#namespaces.values()) {
       for (const pid of namespacePidsSync(ns.name)) {
         try {
@@ -315,4 +371,9 @@ export class Lab {
 /** Creates a lab (see `Lab`). */
 export function createLab(options: LabOptions): Promise<Lab> {
   return Lab.create(options);
+}
+
+/** Re-opens a recorded lab by name (see `Lab.attach`). */
+export function attachLab(name: string, options: { stateDir?: string; logger?: NetlabLogger } = {}): Lab {
+  return Lab.attach(name, options);
 }

@@ -43,6 +43,11 @@ export interface FrrOptions {
   logLevel?: 'debugging' | 'informational' | 'notifications' | 'warnings' | 'errors';
   /** Limit for the whole start (all daemons answering vtysh). Default 15 s. */
   startTimeoutMs?: number;
+  /**
+   * Check each configuration with the daemon's dry run (`-C`) first and throw on any rejected
+   * line. FRR itself starts anyway and only logs such lines. Default true.
+   */
+  validate?: boolean;
 }
 
 /**
@@ -113,6 +118,20 @@ export class FrrRouter {
         )
       : undefined;
     const timeoutMs = options.startTimeoutMs ?? 15_000;
+    if (options.validate ?? true) {
+      const checks = await Promise.all([
+        checkFrrConfig('zebra', zebraConf, dir),
+        checkFrrConfig('bgpd', bgpdConf, dir),
+        ...(bfddConf ? [checkFrrConfig('bfdd', bfddConf, dir)] : []),
+      ]);
+      const problems = checks.flat();
+      if (problems.length > 0) {
+        throw new NetlabError(
+          NetlabErrorCode.InvalidArgument,
+          `FRR rejects the configuration for ${netns.name}:\n${problems.join('\n')}`,
+        );
+      }
+    }
     const common = (daemon: string, conf: string): string[] => [
       `${frrBin}/${daemon}`,
       '-P',
@@ -298,6 +317,39 @@ export class FrrRouter {
 /** Starts FRR in `netns` (see FrrRouter). */
 export function startFrr(netns: Netns, options: FrrOptions = {}): Promise<FrrRouter> {
   return FrrRouter.start(netns, options);
+}
+
+/**
+ * Runs a daemon's dry run (`-C`) on `configFile` and returns the lines it rejected. The dry run
+ * exits 0 even then; rejected lines are logged as `... on config line N: <line>` or `% ...`.
+ */
+export async function checkFrrConfig(
+  daemon: 'zebra' | 'bgpd' | 'bfdd',
+  configFile: string,
+  dir: string,
+): Promise<string[]> {
+  const argv = [
+    `${frrBin}/${daemon}`,
+    '-C',
+    '-f',
+    configFile,
+    '-i',
+    join(dir, `${daemon}-check.pid`),
+    '-z',
+    join(dir, 'zserv-check.api'),
+    '--vty_socket',
+    join(dir, 'check'),
+    ...(daemon === 'bfdd' ? ['--bfdctl', join(dir, 'bfdd-check.sock')] : []),
+  ];
+  mkdirSync(join(dir, 'check'), { recursive: true });
+  const frr = frrUser();
+  chownSync(join(dir, 'check'), frr.uid, frr.gid);
+  const result = await runCommand(argv, { timeoutMs: 15_000 });
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n');
+  const problems = lines.filter((line) => /on config line \d+/.test(line) || line.startsWith('% '));
+  if (result.code !== 0 && problems.length === 0)
+    problems.push(`${daemon} -C exited with ${result.code}: ${result.stderr.trim()}`);
+  return problems.map((line) => `${daemon}: ${line.replace(/^.*?\[EC \d+\] /, '')}`);
 }
 
 function frrUser(): { uid: number; gid: number } {

@@ -7,7 +7,7 @@ export interface ArpingOptions {
   count?: number;
   /** Overall deadline in seconds. Default 2. */
   deadlineS?: number;
-  /** Seconds between requests. Default 0.2 (iputils' default is 1). */
+  /** Whole seconds between requests (iputils arping 20221126 rejects fractions). Default 1. */
   intervalS?: number;
   /** Source address (`-s`). */
   source?: string;
@@ -28,6 +28,7 @@ export interface ArpingReply {
 }
 
 export interface ArpingResult {
+  /** Probes sent, from arping's summary; undefined when arping could not run (see output). */
   sent: number | undefined;
   replies: ArpingReply[];
   /** Distinct MACs that answered (two means two hosts claim the address). */
@@ -53,7 +54,7 @@ export async function arping(
     '-w',
     String(deadline),
   ];
-  argv.push('-i', String(options.intervalS ?? 0.2));
+  if (options.intervalS !== undefined) argv.push('-i', String(Math.max(0, Math.round(options.intervalS))));
   if (mode === 'unsolicited') argv.push('-U');
   if (mode === 'reply') argv.push('-A');
   if (mode === 'request' && (options.firstReplyOnly ?? true)) argv.push('-f');
