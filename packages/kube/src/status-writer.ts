@@ -1,0 +1,123 @@
+// Writing the status subresource: skip no-op writes, merge-patch `/status` with the
+// resourceVersion as precondition, and on 409 Conflict re-read and retry (or find that the
+// status is already right). Refuses to write when the guard (usually the leader elector) says
+// this replica must not.
+import type { Logger } from 'pino';
+import { PatchType } from './api-client.js';
+import type { KubeApi } from './api-client.js';
+import { isConflict, isNotFound, isTransient } from './errors.js';
+import type { RuntimeMetrics } from './metrics.js';
+import { resourcePath } from './resource.js';
+import type { KubeObject, ResourceType } from './resource.js';
+import { isSatisfied } from './status-diff.js';
+
+export type ObjectWithStatus = KubeObject & { status?: unknown };
+
+export interface StatusTarget {
+  resource: ResourceType;
+  namespace?: string;
+  name: string;
+  /**
+   * The object as last seen (e.g. from an informer cache). Compared against to skip no-op
+   * writes; its resourceVersion is the precondition of the write. Read from the API when absent.
+   */
+  current?: ObjectWithStatus;
+}
+
+export type StatusWriteResult =
+  | { readonly outcome: 'written'; readonly object: ObjectWithStatus }
+  /** The object already had this status: nothing was sent. */
+  | { readonly outcome: 'unchanged' }
+  | { readonly outcome: 'notFound' }
+  /** The guard refused: this replica is not the leader. */
+  | { readonly outcome: 'notLeader' }
+  | {
+      readonly outcome: 'failed';
+      /** conflict: still conflicting after retries; transient: 5xx, 429, network; rejected: 4xx. */
+      readonly reason: 'conflict' | 'transient' | 'rejected';
+      readonly error: unknown;
+    };
+
+/** The narrow interface controllers depend on; FakeStatusWriter records calls in tests. */
+export interface StatusWriter {
+  /**
+   * Makes the object's status satisfy `status` (a merge patch: fields present are set, `null`
+   * removes a field, arrays are replaced whole). Never throws.
+   */
+  writeStatus(target: StatusTarget, status: Record<string, unknown>): Promise<StatusWriteResult>;
+}
+
+export interface ApiStatusWriterOptions {
+  api: KubeApi;
+  /** Checked before every write (e.g. `() => elector.isLeader()`). */
+  guard?: () => boolean;
+  /** Re-read and retry this many times on 409 Conflict (default 3). */
+  conflictRetries?: number;
+  metrics?: RuntimeMetrics;
+  logger?: Logger;
+}
+
+export class ApiStatusWriter implements StatusWriter {
+  readonly #o: ApiStatusWriterOptions;
+  readonly #logger?: Logger;
+
+  constructor(options: ApiStatusWriterOptions) {
+    this.#o = options;
+    this.#logger = options.logger?.child({ component: 'status-writer' });
+  }
+
+  async writeStatus(target: StatusTarget, status: Record<string, unknown>): Promise<StatusWriteResult> {
+    const result = await this.#write(target, status);
+    this.#o.metrics?.statusWrites.inc({ resource: target.resource.plural, outcome: result.outcome });
+    if (result.outcome === 'failed')
+      this.#logger?.warn(
+        {
+          event: 'statusWriteFailed',
+          resource: target.resource.plural,
+          namespace: target.namespace,
+          name: target.name,
+          reason: result.reason,
+          err: result.error,
+        },
+        'status write failed',
+      );
+    return result;
+  }
+
+  async #write(target: StatusTarget, status: Record<string, unknown>): Promise<StatusWriteResult> {
+    const { api, guard } = this.#o;
+    const path = resourcePath(target.resource, { namespace: target.namespace, name: target.name });
+    let current = target.current;
+    const retries = this.#o.conflictRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      if (guard && !guard()) return { outcome: 'notLeader' };
+      try {
+        current ??= await api.request<ObjectWithStatus>({ method: 'GET', path });
+      } catch (err) {
+        return isNotFound(err) ? { outcome: 'notFound' } : failure(err);
+      }
+      if (isSatisfied(status, current.status)) return { outcome: 'unchanged' };
+      if (guard && !guard()) return { outcome: 'notLeader' };
+      const resourceVersion = current.metadata?.resourceVersion;
+      try {
+        const object = await api.request<ObjectWithStatus>({
+          method: 'PATCH',
+          path: `${path}/status`,
+          contentType: PatchType.merge,
+          body: resourceVersion ? { metadata: { resourceVersion }, status } : { status },
+        });
+        return { outcome: 'written', object };
+      } catch (err) {
+        if (isNotFound(err)) return { outcome: 'notFound' };
+        if (!isConflict(err)) return failure(err);
+        if (attempt >= retries) return { outcome: 'failed', reason: 'conflict', error: err };
+        this.#logger?.debug({ event: 'statusConflict', path, attempt }, 'conflict; re-reading');
+        current = undefined;
+      }
+    }
+  }
+}
+
+function failure(err: unknown): StatusWriteResult {
+  return { outcome: 'failed', reason: isTransient(err) ? 'transient' : 'rejected', error: err };
+}
