@@ -1,6 +1,7 @@
 // The composition root: the only module that reads argv and the environment.
 // Each subcommand lives in its own file under commands/ and registers itself here.
 import { Command } from 'commander';
+import { registerEmulatorCommand } from './commands/emulator.js';
 
 export function buildProgram(): Command {
   const program = new Command('ironlb')
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .version('0.1.0');
   // subcommands (one line each)
+  registerEmulatorCommand(program);
   return program;
 }
 

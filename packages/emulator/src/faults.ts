@@ -28,6 +28,7 @@ export class Faults {
   resetNextRequests = 0;
   private waiters: (() => void)[] = [];
   private pausedFlag = false;
+  private exemptAdmin = false;
   private readonly random: () => number;
 
   constructor(
@@ -64,8 +65,10 @@ export class Faults {
     this.resetNextRequests += n;
   }
 
-  pause(): void {
+  /** Holds requests until resume(); with `exemptAdmin`, admin-token requests still pass. */
+  pause(opts: { exemptAdmin?: boolean } = {}): void {
     this.pausedFlag = true;
+    this.exemptAdmin = opts.exemptAdmin ?? false;
   }
 
   resume(): void {
@@ -98,9 +101,10 @@ export class Faults {
     };
   }
 
-  /** Waits while paused, then for the configured latency. */
-  async gate(): Promise<void> {
-    while (this.pausedFlag) await new Promise<void>((r) => this.waiters.push(r));
+  /** Waits while paused (unless exempt), then for the configured latency. */
+  async gate(isAdmin = false): Promise<void> {
+    while (this.pausedFlag && !(isAdmin && this.exemptAdmin))
+      await new Promise<void>((r) => this.waiters.push(r));
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
   }
 

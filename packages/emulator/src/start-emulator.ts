@@ -83,7 +83,8 @@ export interface EmulatorFaults {
   setLatency(ms: number): void;
   failWrites(f: WriteFailure | null): void;
   resetNext(n?: number): void;
-  pause(): void;
+  /** Holds API requests until resume(); `exemptAdmin` lets admin-token requests through. */
+  pause(opts?: { exemptAdmin?: boolean }): void;
   resume(): void;
   reset(): void;
   state(): FaultState;
@@ -228,7 +229,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       setLatency: (ms) => env.faults.setLatency(ms),
       failWrites: (f) => env.faults.failWritesWith(f),
       resetNext: (n) => env.faults.resetNext(n),
-      pause: () => env.faults.pause(),
+      pause: (o) => env.faults.pause(o),
       resume: () => env.faults.resume(),
       reset: () => env.faults.reset(),
       state: () => env.faults.state(),

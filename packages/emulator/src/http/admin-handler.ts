@@ -2,7 +2,8 @@
 //   GET  /__emu/faults              current fault state
 //   POST /__emu/faults              {latencyMs?, failWrites?: {fraction, code, count?} | null,
 //                                    goneOnNextWatch?: n, resetNext?: n, pause?: bool,
-//                                    dropWatches?: true, compact?: true, reset?: true}
+//                                    exemptAdmin?: bool, dropWatches?: true, compact?: true,
+//                                    reset?: true}
 //   POST /__emu/drop-watches | /__emu/compact | /__emu/pause | /__emu/resume
 //   POST /__emu/tokens              {serviceAccount, namespace?} | {user, groups?} -> {token}
 //   GET  /__emu/requests            the request log
@@ -28,7 +29,7 @@ export function applyFaultDocument(env: ServerEnv, doc: Record<string, unknown>)
   }
   if (typeof doc.goneOnNextWatch === 'number') f.goneOnNextWatch(doc.goneOnNextWatch);
   if (typeof doc.resetNext === 'number') f.resetNext(doc.resetNext);
-  if (doc.pause === true) f.pause();
+  if (doc.pause === true) f.pause({ exemptAdmin: doc.exemptAdmin === true });
   if (doc.pause === false) f.resume();
   if (doc.dropWatches === true) f.dropWatches();
   if (doc.compact === true) f.compact();

@@ -111,8 +111,8 @@ export function createRequestHandler(env: ServerEnv): (req: IncomingMessage, res
         req.socket.destroy();
         return;
       }
-      await env.faults.gate();
       if (!user) throw unauthorized();
+      await env.faults.gate(env.authn.isAdmin(user));
       username = user.username;
       await route(env, req, res, url, user);
     };

@@ -4,7 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { patchObject } from '../api/patch-op.js';
 import type { FieldValidation, WriteOptions } from '../api/write-pipeline.js';
-import { badRequest, methodNotAllowed, notAcceptable, notFoundPath } from '../errors.js';
+import {
+  badRequest,
+  methodNotAllowed,
+  notAcceptable,
+  notFoundPath,
+  unsupportedMediaType,
+} from '../errors.js';
 import { isObject } from '../json-value.js';
 import type { KObject } from '../kobject.js';
 import type { ResourceType } from '../kinds/resource-type.js';
@@ -57,9 +63,13 @@ function writeOptions(query: URLSearchParams): WriteOptions {
   return { fieldValidation: fv as FieldValidation, dryRun: dry.length > 0 };
 }
 
+const BODY_TYPES = ['application/json', 'application/yaml'];
+
 function decodeJson(text: string, contentType: string): unknown {
   if (text.trim() === '') return undefined;
   const type = contentType.split(';')[0]!.trim();
+  // Protobuf and CBOR bodies (kubectl's `create <kind>` generators) are not decoded.
+  if (type !== '' && !BODY_TYPES.includes(type)) throw unsupportedMediaType(contentType, BODY_TYPES);
   try {
     return type === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
@@ -177,7 +187,9 @@ export async function handleResource(
     }
     case 'delete': {
       if (info.subresource) throw methodNotAllowed();
-      const body = decodeJson(await readBody(req), 'application/json');
+      const text = await readBody(req);
+      const ct = String(req.headers['content-type'] ?? 'application/json');
+      const body = BODY_TYPES.includes(ct.split(';')[0]!.trim()) ? decodeJson(text, ct) : undefined;
       const del = isObject(body) ? body : {};
       const dryRun =
         query.getAll('dryRun').length > 0 || (Array.isArray(del.dryRun) && del.dryRun.length > 0);
