@@ -168,6 +168,16 @@ export class LabProcess {
     }
   }
 
+  /** SIGSTOP: the process freezes (a router that goes silent, a speaker that hangs). */
+  pause(): boolean {
+    return this.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): boolean {
+    return this.kill('SIGCONT');
+  }
+
   /** Waits for the exit; throws `ERR_IRONLB_NETLAB_TIMEOUT` when it takes longer than `timeoutMs`. */
   waitExit(timeoutMs: number): Promise<ExitStatus> {
     return withTimeout(this.exited, timeoutMs, `${this.describe()} to exit`);

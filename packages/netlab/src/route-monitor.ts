@@ -47,17 +47,30 @@ export class RouteMonitor {
         },
       },
     );
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const timeoutMs = options.timeoutMs ?? 20_000;
     const marker = markerRoute[options.family ?? 4];
     const markerArgs = [...(options.family === 6 ? ['-6'] : []), 'route'];
+    // Each attempt adds a new route (a new metric): re-adding an identical route emits no
+    // netlink event, so a monitor that subscribed after the first attempt would never see it.
+    let attempt = 0;
     await waitFor(
       async () => {
-        await netns.ip([...markerArgs, 'replace', 'unreachable', marker, 'table', String(markerTable)]);
+        attempt++;
+        await netns.ip([
+          ...markerArgs,
+          'add',
+          'unreachable',
+          marker,
+          'table',
+          String(markerTable),
+          'metric',
+          String(attempt),
+        ]);
         return monitor.#markerSeen;
       },
       { timeoutMs, intervalMs: 50, description: `ip monitor in ${netns.name} to subscribe` },
     );
-    await netns.ip([...markerArgs, 'del', 'unreachable', marker, 'table', String(markerTable)]);
+    await netns.ip([...markerArgs, 'flush', 'table', String(markerTable)]);
     return monitor;
   }
 

@@ -77,7 +77,10 @@ export async function waitFor<T>(
   for (;;) {
     attempts++;
     try {
-      const value = await predicate();
+      // A predicate that hangs must not stretch the wait: it gets what is left of the time
+      // limit (at least one interval, at least 1 s) and then counts as timed out.
+      const budget = Math.max(deadline - performance.now(), intervalMs, 1000);
+      const value = await raceBudget(predicate(), budget);
       lastError = undefined;
       lastValue = value;
       if (value) return value as NonNullable<T>;
@@ -96,6 +99,24 @@ export async function waitFor<T>(
       });
     }
     await sleep(Math.min(intervalMs, Math.max(0, deadline - now)));
+  }
+}
+
+const overBudget = Symbol('netlab.waitFor.overBudget');
+
+async function raceBudget<T>(value: T | Promise<T>, budgetMs: number): Promise<T> {
+  if (!(value instanceof Promise)) return value;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<typeof overBudget>((resolve) => {
+    timer = setTimeout(() => resolve(overBudget), budgetMs);
+  });
+  try {
+    const result = await Promise.race([value, limit]);
+    if (result === overBudget)
+      throw new Error(`the check itself took longer than ${Math.round(budgetMs)} ms`);
+    return result;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

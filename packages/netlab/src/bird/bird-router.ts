@@ -19,7 +19,7 @@ import {
 export interface BirdOptions {
   /** Typed configuration, or raw bird.conf text. */
   config: BirdConfig | string;
-  /** Default 10 s. */
+  /** Default 20 s. */
   startTimeoutMs?: number;
 }
 
@@ -65,7 +65,7 @@ export class BirdRouter {
         return (await runCommand(['birdc', '-s', socket, 'show status'], { timeoutMs: 5000 })).code === 0;
       },
       {
-        timeoutMs: options.startTimeoutMs ?? 10_000,
+        timeoutMs: options.startTimeoutMs ?? 20_000,
         intervalMs: 10,
         description: `BIRD in ${netns.name} to answer birdc`,
       },

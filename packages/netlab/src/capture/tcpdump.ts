@@ -17,7 +17,7 @@ export interface CaptureOptions {
   name?: string;
   /** Bytes kept per frame. Default 262144 (whole frames). */
   snapLength?: number;
-  /** Limit for tcpdump to report it is listening. Default 10 s. */
+  /** Limit for tcpdump to report it is listening. Default 20 s. */
   startTimeoutMs?: number;
 }
 
@@ -58,7 +58,7 @@ export class PacketCapture {
       ...(options.filter ? [options.filter] : []),
     ];
     const proc = await netns.spawn(argv, { name: `tcpdump-${name}` });
-    await proc.waitForLog(/^(tcpdump: )?listening on /, { timeoutMs: options.startTimeoutMs ?? 10_000 });
+    await proc.waitForLog(/^(tcpdump: )?listening on /, { timeoutMs: options.startTimeoutMs ?? 20_000 });
     return new PacketCapture(file, proc);
   }
 
