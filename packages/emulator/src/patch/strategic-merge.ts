@@ -140,6 +140,8 @@ function applyOrder(list: unknown[], order: unknown[], schema: SmpSchema | undef
 
 /** A patch value stored as is: drops directive keys and `$patch: delete` elements. */
 function cleanMap(m: JsonObject, schema: SmpSchema | undefined): JsonObject {
+  if (m.$patch !== undefined && !['replace', 'merge', 'delete'].includes(m.$patch as string))
+    throw new SmpError(`Unknown patch type: ${String(m.$patch)}`);
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(m)) {
     if (k.startsWith('$')) continue;
