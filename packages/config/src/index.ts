@@ -22,3 +22,21 @@ export { applyDefaults, validateSchema } from './crd/validate-schema.js';
 export type { SchemaError } from './crd/validate-schema.js';
 export { problem, problemReasons } from './problems.js';
 export type { Problem, ProblemReason, Severity } from './problems.js';
+export { buildConfig, emptyConfig, toSpeakerConfig } from './build-config.js';
+export type { BuildResult, ConfigObjects, EffectiveConfig } from './build-config.js';
+export type { Accepted, ObjectStatus, Verdict } from './resolve-kind.js';
+export type {
+  BfdProfileConfig,
+  BgpAdvertisementConfig,
+  BgpPeerConfig,
+  L2AdvertisementConfig,
+  LargeCommunity,
+  PasswordSource,
+  PoolConfig,
+  PreferredNode,
+  SpeakerConfig,
+} from './domain.js';
+export { matchesAnySelector, matchesSelector, selectorErrors } from './validate/selectors.js';
+export { parseDuration } from './validate/duration.js';
+export { parseCommunity, parseLargeCommunity, wellKnownCommunities } from './validate/communities.js';
+export { bgpTimerDefaults } from './validate/check-peer.js';

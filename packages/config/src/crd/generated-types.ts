@@ -172,6 +172,10 @@ export interface L2AdvertisementSpec {
    */
   nodeSelectors?: LabelSelector[];
   /**
+   * Soft preference among the nodes allowed by `nodeSelectors`: each node scores the sum of the weights of the preferences it matches (over all matching L2Advertisements), and the election ranks higher scores first; the hash ranking breaks ties. Empty: no preference.
+   */
+  preferredNodeSelectors?: PreferredNodeSelector[];
+  /**
    * Announce only on these interfaces. Empty: all interfaces. Interfaces are the union over all matching L2Advertisements; they do not take part in the election.
    */
   interfaces?: string[];
@@ -179,6 +183,21 @@ export interface L2AdvertisementSpec {
    * Only Services whose labels match at least one of these selectors are announced by this advertisement. Empty: all.
    */
   serviceSelectors?: LabelSelector[];
+}
+
+/**
+ * A weighted node preference.
+ */
+export interface PreferredNodeSelector {
+  /**
+   * Added to the score of a node that matches `preference`.
+   * Range: 1..100.
+   */
+  weight: number;
+  /**
+   * A Kubernetes label selector. All of matchLabels and matchExpressions must hold; an empty selector matches everything.
+   */
+  preference: LabelSelector;
 }
 
 /**
@@ -242,7 +261,7 @@ export interface BGPPeerSpec {
    */
   keepaliveTime?: string;
   /**
-   * The ConnectRetry time (RFC 4271 section 8): the wait between connection attempts, 1s to 65535s.
+   * The ConnectRetry time (RFC 4271 section 8): the wait between connection attempts, 1s to 65535s. Default 10s.
    * Format: a duration such as `90s`, `1m30s` (Go syntax); whole seconds.
    */
   connectTime?: string;
@@ -429,6 +448,51 @@ export interface BFDProfileSpec {
    * Range: 1..254.
    */
   minimumTtl?: number;
+  /**
+   * Authenticate BFD control packets. Unset: no authentication.
+   */
+  authentication?: BFDAuthentication;
+}
+
+/**
+ * Authenticate BFD control packets. Unset: no authentication.
+ */
+export interface BFDAuthentication {
+  /**
+   * The authentication type (RFC 5880 section 6.7).
+   */
+  type: 'SimplePassword' | 'KeyedMD5' | 'MeticulousKeyedMD5' | 'KeyedSHA1' | 'MeticulousKeyedSHA1';
+  /**
+   * Auth Key ID, which the router must use too.
+   * @defaultValue 1
+   * Range: 0..255.
+   */
+  keyID?: number;
+  /**
+   * The Secret holding the password (1-16 bytes for SimplePassword and MD5, 1-20 bytes for SHA1).
+   */
+  secret: SecretKeyReference;
+}
+
+/**
+ * The Secret holding the password (1-16 bytes for SimplePassword and MD5, 1-20 bytes for SHA1).
+ */
+export interface SecretKeyReference {
+  /**
+   * The name of the Secret.
+   * Format: an object name (RFC 1123 DNS subdomain).
+   */
+  name: string;
+  /**
+   * The namespace of the Secret. Default: the namespace IronLB runs in.
+   * Format: a namespace name.
+   */
+  namespace?: string;
+  /**
+   * The key in the Secret that holds the password or key.
+   * @defaultValue "password"
+   */
+  key?: string;
 }
 
 /**

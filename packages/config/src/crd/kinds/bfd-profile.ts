@@ -1,6 +1,7 @@
 import { configStatusColumns } from './columns.js';
-import { configStatus } from '../common-schemas.js';
-import { boolean, integer, object } from '../schema-dsl.js';
+import { configStatus, objectName } from '../common-schemas.js';
+import { patterns } from '../patterns.js';
+import { boolean, integer, object, string } from '../schema-dsl.js';
 import type { KindDefinition } from '../schema-dsl.js';
 
 const interval = (description: string, def: number) =>
@@ -42,6 +43,38 @@ export const bfdProfile: KindDefinition = {
         maximum: 254,
         default: 254,
       }),
+      authentication: object(
+        {
+          type: string('The authentication type (RFC 5880 section 6.7).', {
+            enum: ['SimplePassword', 'KeyedMD5', 'MeticulousKeyedMD5', 'KeyedSHA1', 'MeticulousKeyedSHA1'],
+          }),
+          keyID: integer('Auth Key ID, which the router must use too.', {
+            format: 'int32',
+            minimum: 0,
+            maximum: 255,
+            default: 1,
+          }),
+          secret: object(
+            {
+              name: objectName('The name of the Secret.'),
+              namespace: string('The namespace of the Secret. Default: the namespace IronLB runs in.', {
+                pattern: patterns.dnsLabel,
+                patternDoc: 'a namespace name',
+                maxLength: 63,
+              }),
+              key: string('The key in the Secret that holds the password or key.', {
+                minLength: 1,
+                maxLength: 253,
+                default: 'password',
+              }),
+            },
+            'The Secret holding the password (1-16 bytes for SimplePassword and MD5, 1-20 bytes for SHA1).',
+            { required: ['name'], typeName: 'SecretKeyReference' },
+          ),
+        },
+        'Authenticate BFD control packets. Unset: no authentication.',
+        { required: ['type', 'secret'], typeName: 'BFDAuthentication' },
+      ),
     },
     'BFD session parameters.',
     { typeName: 'BFDProfileSpec', default: {} },

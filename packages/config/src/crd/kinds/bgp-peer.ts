@@ -55,7 +55,7 @@ export const bgpPeer: KindDefinition = {
         'The interval between KEEPALIVE messages; at most `holdTime`. Default: a third of the negotiated hold time.',
       ),
       connectTime: duration(
-        'The ConnectRetry time (RFC 4271 section 8): the wait between connection attempts, 1s to 65535s.',
+        'The ConnectRetry time (RFC 4271 section 8): the wait between connection attempts, 1s to 65535s. Default 10s.',
       ),
       password: string(
         'The TCP MD5 signature key (RFC 2385), in clear text. Prefer `passwordSecret`. Exclusive with it.',

@@ -1,7 +1,7 @@
 import { configStatusColumns } from './columns.js';
-import { configStatus, nameList, selectorList } from '../common-schemas.js';
+import { configStatus, labelSelector, nameList, selectorList } from '../common-schemas.js';
 import { patterns } from '../patterns.js';
-import { array, object, string } from '../schema-dsl.js';
+import { array, integer, object, string } from '../schema-dsl.js';
 import type { KindDefinition } from '../schema-dsl.js';
 
 export const l2Advertisement: KindDefinition = {
@@ -21,6 +21,24 @@ export const l2Advertisement: KindDefinition = {
       ),
       nodeSelectors: selectorList(
         'Only nodes whose labels match at least one of these selectors take part in the election. Empty: all nodes.',
+      ),
+      preferredNodeSelectors: array(
+        object(
+          {
+            weight: integer('Added to the score of a node that matches `preference`.', {
+              format: 'int32',
+              minimum: 1,
+              maximum: 100,
+            }),
+            preference: labelSelector,
+          },
+          'A weighted node preference.',
+          { required: ['weight', 'preference'], typeName: 'PreferredNodeSelector' },
+        ),
+        'Soft preference among the nodes allowed by `nodeSelectors`: each node scores the sum of the weights of ' +
+          'the preferences it matches (over all matching L2Advertisements), and the election ranks higher scores ' +
+          'first; the hash ranking breaks ties. Empty: no preference.',
+        { listType: 'atomic' },
       ),
       interfaces: array(
         string('A network interface name.', {
