@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bgpMessagesFromPcap,
+  BgpMessageType,
   createLab,
   requireRoot,
   routeGateways,
@@ -181,6 +183,17 @@ describe('netlab routers: FRR, BIRD and ExaBGP in namespaces', () => {
     expect(toRouter[0]?.source).toBe('02:00:00:00:00:02');
     const times = pcap.records.map((record) => record.timestampMicros);
     expect([...times].sort((x, y) => x - y)).toEqual(times);
+
+    // BGP messages from node1 to the router, reassembled: OPEN, the UPDATE with the VIP, and
+    // the kernel route added after that UPDATE arrived (both clocks are the wall clock).
+    const messages = bgpMessagesFromPcap(pcap).filter((m) => m.source === '192.0.2.11');
+    expect(messages[0]?.type).toBe(BgpMessageType.OPEN);
+    const firstUpdate = messages.find((m) => m.type === BgpMessageType.UPDATE && (m.nlri ?? 0) > 0);
+    expect(firstUpdate?.nlri).toBe(1);
+    const added = monitor.events.find((e) => e.kind === 'add' && e.dst === '198.51.100.10');
+    const updateToKernelMs = ((added?.timestampMicros ?? 0) - (firstUpdate?.timestampMicros ?? 0)) / 1000;
+    expect(updateToKernelMs).toBeGreaterThan(0);
+    expect(updateToKernelMs).toBeLessThan(5000);
   });
 
   it('FRR can be reconfigured at run time and BFD peers read (empty without bfdd)', async () => {

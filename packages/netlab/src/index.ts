@@ -95,3 +95,7 @@ export { buildLabTopology, labAddressing, labHostAddresses } from './lab-topolog
 export type { LabHostAddresses, LabNode, LabTopology, LabTopologyOptions } from './lab-topology.js';
 export { ServiceStandIn, startServiceStandIn } from './service-stand-in.js';
 export type { ServiceStandInOptions } from './service-stand-in.js';
+export { HttpProber, epochNow, startHttpProber } from './tools/http-prober.js';
+export type { HttpProberOptions, ProbeResult } from './tools/http-prober.js';
+export { BgpMessageType, bgpMessagesFromPcap } from './capture/bgp-in-pcap.js';
+export type { CapturedBgpMessage } from './capture/bgp-in-pcap.js';
