@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attachLab,
+  createLab,
   isProcessAlive,
   listLabStates,
   listNamespacesSync,
@@ -138,5 +139,19 @@ describe('netlab lifecycle: exit hooks and the crash sweep', () => {
     expect(() => attachLab(lab.name, { stateDir })).toThrow(
       expect.objectContaining({ code: 'ERR_IRONLB_NETLAB_INVALID_ARGUMENT' }),
     );
+  });
+
+  it('createLab sweeps what a crashed run with the same tag left behind', async () => {
+    const { lab, exited } = await runFixture('kill9', stateDir);
+    await exited;
+    expect(namespacesOf(lab.name)).toHaveLength(2);
+    const next = await createLab({ tag: 'nlcrash', stateDir });
+    try {
+      expect(namespacesOf(lab.name)).toEqual([]);
+      expect(listLabStates(stateDir).map((s) => s.record.name)).toEqual([next.name]);
+    } finally {
+      await next.destroy();
+    }
+    expect(listNamespacesSync()).toContain(decoy);
   });
 });

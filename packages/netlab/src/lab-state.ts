@@ -130,6 +130,11 @@ export function teardownRecordSync(record: LabStateRecord): TeardownReport {
       report.errors.push(`ip netns del ${ns}: ${(err as Error).message}`);
     }
   }
+  // FRR daemons keep a crash-log directory per PID that only a clean exit removes.
+  for (const proc of record.processes) {
+    const daemon = /^frr-(\w+)$/.exec(proc.name)?.[1];
+    if (daemon) rmSync(`/var/tmp/frr/${daemon}.${proc.pid}`, { recursive: true, force: true });
+  }
   if (!record.keepFiles && record.dir.includes(record.name)) {
     rmSync(record.dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import {
   namespacePidsSync,
   readLabState,
   stateFilePath,
+  sweepStaleLabs,
   teardownRecordSync,
   writeLabState,
   type LabStateRecord,
@@ -51,6 +52,11 @@ export interface LabOptions {
   persistent?: boolean;
   /** Keep the private directory (logs, configs, pcaps) on destroy. Default: IRONLB_NETLAB_KEEP=1. */
   keepFiles?: boolean;
+  /**
+   * First remove what crashed earlier runs with the same tag left behind (their owner process
+   * is gone; persistent labs are kept): `sweepStaleLabs({ tag })`. Default true.
+   */
+  sweep?: boolean;
   /**
    * With a fixed `name`: if a lab of that name is recorded (a crashed or still running earlier
    * `up`), tear it down first instead of failing on "File exists". Default false.
@@ -127,6 +133,14 @@ export class Lab {
     const name = options.name ?? uniqueLabName(options.tag);
     assertLabName(name);
     const stateDir = options.stateDir ?? defaultStateDir;
+    if (options.sweep ?? true) {
+      for (const swept of sweepStaleLabs({ stateDir, tag: options.tag })) {
+        options.logger?.info(
+          { event: 'staleLabSwept', lab: swept.name, namespaces: swept.namespacesRemoved },
+          'removed what a crashed run left',
+        );
+      }
+    }
     if (options.replaceExisting) destroyRecordedLab(name, { stateDir });
     const baseDir = options.baseDir ?? defaultBaseDir;
     mkdirSync(baseDir, { recursive: true });
