@@ -30,4 +30,5 @@ export {
 export { setTtl, setMinTtl, getSocketOption, fdOf, type SocketLike, type FamilyLike } from './ttl.js';
 export { createUdpSocket, type UdpSocketOptions } from './udp.js';
 export { runInNetns } from './netns.js';
+export { LinkLister, LinkMonitor, type LinkInfo } from './links.js';
 export { sysConstants } from './constants.js';
