@@ -18,3 +18,27 @@ export { step, initialState } from './core/fsm/fsm.js';
 export { buildOpen, checkOpen, type OpenVerdict } from './core/fsm/open-check.js';
 export { connectionToKeep } from './core/fsm/collision.js';
 export { idleHoldTime } from './core/fsm/damping.js';
+export * from './core/route.js';
+export * from './core/advertisement.js';
+export * from './core/adj-rib-out.js';
+export * from './core/update-packer.js';
+export {
+  BgpSession,
+  type BgpSessionEvents,
+  type StateChange,
+  type SessionDown,
+  type ResetCause,
+} from './node/session.js';
+export type { BgpSessionOptions } from './node/session-options.js';
+export type { BgpSessionStats, MessageCounts } from './node/session-stats.js';
+export { BgpListener, type BgpListenerOptions } from './node/listener.js';
+export {
+  createTcpDialer,
+  tcpDialer,
+  type BgpSocket,
+  type Dialer,
+  type DialOptions,
+  type TcpSocketOptions,
+} from './node/transport.js';
+export { systemClock, type Clock, type ClockTimer } from './node/clock.js';
+export { silentLogger, type BgpLogger } from './node/logger.js';

@@ -27,13 +27,12 @@ describe('createFramer', () => {
   it('reports a bad header as soon as its 19 octets are in, before the body', () => {
     const f = createFramer();
     f.push(fromHex('ff'.repeat(16) + '2000 02'));
-    const err = (() => {
-      try {
-        f.next();
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown;
+    try {
+      f.next();
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(BgpDecodeError);
     expect((err as BgpDecodeError).notification).toEqual({ code: 1, subcode: 2, data: fromHex('2000') });
   });

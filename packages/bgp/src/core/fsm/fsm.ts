@@ -145,7 +145,10 @@ function stopEvent(
 ): StepResult {
   const withConnection = s.state !== 'Connect' && s.state !== 'Active';
   if (e.type === 'ManualStop') {
-    const send = withConnection ? ceaseNotification(CeaseSubcode.AdministrativeShutdown, e.text) : undefined;
+    const send =
+      withConnection && !e.withoutNotification
+        ? ceaseNotification(CeaseSubcode.AdministrativeShutdown, e.text)
+        : undefined;
     return toIdle(s, ctx, 'manualStop', { send, manual: true });
   }
   const send = withConnection ? ceaseNotification(e.subcode, e.text) : undefined;

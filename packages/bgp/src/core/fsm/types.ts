@@ -19,7 +19,12 @@ export type TimerName = 'ConnectRetryTimer' | 'HoldTimer' | 'KeepaliveTimer' | '
  */
 export type FsmEvent =
   | { readonly type: 'ManualStart' } // 1 (4 when the configuration is passive)
-  | { readonly type: 'ManualStop'; readonly text?: string } // 2
+  | {
+      readonly type: 'ManualStop';
+      readonly text?: string;
+      /** Close without a NOTIFICATION, so that a graceful-restart peer keeps our routes (RFC 4724 §4). */
+      readonly withoutNotification?: boolean;
+    } // 2
   | { readonly type: 'AutomaticStart' } // 3 (5 when passive)
   | { readonly type: 'AutomaticStop'; readonly subcode: number; readonly text?: string } // 8
   | { readonly type: 'ConnectRetryTimer_Expires' } // 9
