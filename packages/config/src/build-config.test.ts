@@ -316,7 +316,9 @@ describe('buildConfig', () => {
       [{ password: 'x', passwordSecret: { name: 's' } }, 'spec.passwordSecret passwordConflict'],
       [{ peerASN: 64512, ebgpMultiHop: true }, 'spec.ebgpMultiHop multiHopOnIBGP'],
       [{ sourceAddress: '2001:db8::1' }, 'spec.sourceAddress addressFamilyMismatch'],
-      [{ peerAddress: '192.0.2.01' }, 'spec.peerAddress schemaViolation'],
+      [{ peerAddress: '192.0.2.01' }, 'spec.peerAddress invalidAddress'],
+      [{ peerAddress: '192.0.2.1/32' }, 'spec.peerAddress schemaViolation'],
+      [{ routerID: '2001:db8::1' }, 'spec.routerID schemaViolation'],
       [{ peerAddress: '1::2::3' }, 'spec.peerAddress invalidAddress'],
       [
         { nodeSelectors: [{ matchExpressions: [{ key: 'a', operator: 'In' as const }] }] },
@@ -364,6 +366,8 @@ describe('buildConfig', () => {
     it.each([
       [{ addresses: ['192.0.2.1/24'] }, 'spec.addresses[0] invalidAddress'],
       [{ addresses: ['192.0.2.9-192.0.2.1'] }, 'spec.addresses[0] invalidAddress'],
+      [{ addresses: ['192.0.2.300/24'] }, 'spec.addresses[0] invalidAddress'],
+      [{ addresses: ['192.0.2.0/24, 10.0.0.0/8'] }, 'spec.addresses[0] schemaViolation'],
       [{ addresses: [] }, 'spec.addresses schemaViolation'],
       [
         { addresses: ['192.0.2.0/28'], reservedAddresses: ['198.51.100.1'] },
