@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  hostRoutes,
   bgpMessagesFromPcap,
   BgpMessageType,
   createLab,
@@ -194,6 +195,44 @@ describe('netlab routers: FRR, BIRD and ExaBGP in namespaces', () => {
     const updateToKernelMs = ((added?.timestampMicros ?? 0) - (firstUpdate?.timestampMicros ?? 0)) / 1000;
     expect(updateToKernelMs).toBeGreaterThan(0);
     expect(updateToKernelMs).toBeLessThan(5000);
+  });
+
+  it('BIRD as a sender: 500 static routes reach FRR and the kernel', async () => {
+    const prefixes = hostRoutes(500, { nextHop: '192.0.2.11' }).map((route) => route.prefix);
+    await startBird(node1, {
+      config: {
+        routerId: '192.0.2.11',
+        kernelFamilies: [],
+        staticRoutes: { ipv4: prefixes },
+        bgp: [
+          {
+            name: 'uplink',
+            localAddress: '192.0.2.11',
+            localAs: 64513,
+            neighbor: { address: '192.0.2.1' },
+            remoteAs: 64512,
+            importFilter: 'none',
+            exportFilter: 'all',
+            connectDelayTime: 0,
+          },
+        ],
+      },
+    });
+    const peer = await waitFor(
+      async () => {
+        const p = (await frr.bgpPeers())['192.0.2.11'];
+        return p?.state === 'Established' && p.pfxRcd === 500 ? p : undefined;
+      },
+      { timeoutMs: 20_000, description: 'FRR to receive 500 prefixes from BIRD' },
+    );
+    expect(peer.pfxRcd).toBe(500);
+    await waitFor(
+      async () => (await router.routes({ family: 4 })).filter((r) => r.protocol === 'bgp').length === 500,
+      {
+        timeoutMs: 20_000,
+        description: '500 BGP routes in the router kernel',
+      },
+    );
   });
 
   it('FRR can be reconfigured at run time and BFD peers read (empty without bfdd)', async () => {

@@ -6,7 +6,10 @@
 import type { AddressFamily, RemoteAs } from '../frr/frr-config.js';
 
 export interface BirdBgpProtocol {
-  /** Protocol name (`nodes`, `nodes6`); dynamic instances get `dynamicName` + a number. */
+  /**
+   * Protocol name (`nodes`, `uplink`); dynamic instances get `dynamicName` + a number. Must not
+   * be a BIRD keyword (`router`, `bgp`, `table`, ... are rejected by `bird -p`).
+   */
   name: string;
   localAddress: string;
   localAs: number;
@@ -18,6 +21,11 @@ export interface BirdBgpProtocol {
   holdTime?: number;
   keepaliveTime?: number;
   connectRetryTime?: number;
+  /**
+   * Seconds from protocol start to the first connection attempt. BIRD's default is 5 s, which
+   * dominates any "sender start to first UPDATE" figure: set 1 (or 0) for BIRD as a sender.
+   */
+  connectDelayTime?: number;
   /** TCP MD5 signature password. */
   password?: string;
   /** Prefix of dynamic instance names. Default `<name>_`. */
@@ -41,6 +49,12 @@ export interface BirdConfig {
   /** Kernel protocols to run. Default both families. */
   kernelFamilies?: readonly AddressFamily[];
   bgp?: readonly BirdBgpProtocol[];
+  /**
+   * Routes to originate (BIRD as a sender, for benchmarks): one `protocol static` per family
+   * with `route P blackhole;` lines; export them with `exportFilter: 'all'` on a BGP protocol
+   * (eBGP then sets the next hop to the session's local address).
+   */
+  staticRoutes?: { ipv4?: readonly string[]; ipv6?: readonly string[] };
   /** Appended verbatim. */
   extra?: string;
 }
@@ -57,6 +71,13 @@ export function renderBirdConfig(config: BirdConfig): string {
       merge > 1 ? `  merge paths yes limit ${merge};` : '  merge paths no;',
       '}',
     );
+  }
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const routes = config.staticRoutes?.[family] ?? [];
+    if (routes.length === 0) continue;
+    out.push(`protocol static static_${family} {`, `  ${family};`);
+    for (const prefix of routes) out.push(`  route ${prefix} blackhole;`);
+    out.push('}');
   }
   for (const bgp of config.bgp ?? []) out.push(...renderBgp(bgp));
   if (config.extra) out.push(config.extra);
@@ -76,6 +97,7 @@ function renderBgp(bgp: BirdBgpProtocol): string[] {
   if (bgp.holdTime !== undefined) body.push(`  hold time ${bgp.holdTime};`);
   if (bgp.keepaliveTime !== undefined) body.push(`  keepalive time ${bgp.keepaliveTime};`);
   if (bgp.connectRetryTime !== undefined) body.push(`  connect retry time ${bgp.connectRetryTime};`);
+  if (bgp.connectDelayTime !== undefined) body.push(`  connect delay time ${bgp.connectDelayTime};`);
   if (bgp.password !== undefined) body.push(`  password "${bgp.password}";`);
   if (bgp.passive) body.push('  passive on;');
   if (bgp.gracefulRestart !== undefined)

@@ -82,4 +82,31 @@ describe('renderBirdConfig', () => {
     expect(text).toContain('  ipv4 { import all; export none; };');
     expect(text).toContain('protocol bgp nodes from nodes_t { }');
   });
+
+  it('renders static routes to originate, and a static neighbour', () => {
+    const text = renderBirdConfig({
+      routerId: '192.0.2.11',
+      kernelFamilies: [],
+      staticRoutes: { ipv4: ['198.18.0.0/32', '198.18.0.1/32'] },
+      bgp: [
+        {
+          name: 'uplink',
+          localAddress: '192.0.2.11',
+          localAs: 64513,
+          neighbor: { address: '192.0.2.1' },
+          remoteAs: 64512,
+          importFilter: 'none',
+          exportFilter: 'all',
+        },
+      ],
+    });
+    expect(text).not.toContain('protocol kernel');
+    expect(text).toContain(
+      'protocol static static_ipv4 {\n  ipv4;\n  route 198.18.0.0/32 blackhole;\n  route 198.18.0.1/32 blackhole;\n}',
+    );
+    expect(text).toContain(
+      'protocol bgp uplink {\n  local 192.0.2.11 as 64513;\n  neighbor 192.0.2.1 as 64512;',
+    );
+    expect(text).toContain('  ipv4 { import none; export all; };');
+  });
 });
