@@ -144,6 +144,21 @@ describe('netlab topology: switch, hosts, links, processes', () => {
 describe('netlab destroy()', () => {
   beforeAll(() => requireRoot());
 
+  it('never claims a namespace it did not create', async () => {
+    const lab = await createLab({ tag: 'nlforeign' });
+    const foreign = `${lab.name}-taken`;
+    execFileSync('ip', ['netns', 'add', foreign]);
+    try {
+      await expect(lab.addNamespace('taken')).rejects.toMatchObject({
+        code: 'ERR_IRONLB_NETLAB_COMMAND_FAILED',
+      });
+      await lab.destroy();
+      expect(listNamespacesSync()).toContain(foreign);
+    } finally {
+      execFileSync('ip', ['netns', 'del', foreign]);
+    }
+  });
+
   it('removes every namespace and process it created, and nothing else; idempotent', async () => {
     const lab = await createLab({ tag: 'nldestroy' });
     const sw = await lab.addSwitch();

@@ -238,6 +238,11 @@ export class Lab {
     this.#namespaces.set(short, ns);
     const added = await runCommand(['ip', 'netns', 'add', name]);
     if (added.code !== 0) {
+      // Not created by us (it may already exist, left by someone else): forget the name so that
+      // destroy() never deletes a namespace this lab did not create.
+      this.#record.namespaces = this.#record.namespaces.filter((recorded) => recorded !== name);
+      this.#namespaces.delete(short);
+      this.#save();
       throw new NetlabError(
         NetlabErrorCode.CommandFailed,
         `ip netns add ${name} failed: ${added.stderr.trim()}`,
