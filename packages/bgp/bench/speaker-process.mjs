@@ -13,6 +13,8 @@
 //   {cmd:'set', routes?, hosts?} {cmd:'stats'} {cmd:'reset', cause} {cmd:'stop', keepRoutes?}
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers';
 import { BgpListener, BgpSession } from '@ironlb/bgp';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
