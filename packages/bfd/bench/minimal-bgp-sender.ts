@@ -94,6 +94,28 @@ export function buildUpdates(
   return out;
 }
 
+/** UPDATEs withdrawing `prefixes`, packed under the 4096-byte limit. */
+export function buildWithdrawals(prefixes: readonly string[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let withdrawn: number[] = [];
+  const flush = () => {
+    if (withdrawn.length === 0) return;
+    out.push(
+      message(2, new Uint8Array([withdrawn.length >> 8, withdrawn.length & 0xff, ...withdrawn, 0, 0])),
+    );
+    withdrawn = [];
+  };
+  for (const p of prefixes) {
+    const [addr, len] = p.split('/');
+    const bits = Number(len);
+    const bytes = ipv4(addr!).slice(0, Math.ceil(bits / 8));
+    if (19 + 4 + withdrawn.length + 1 + bytes.length > 4096) flush();
+    withdrawn.push(bits, ...bytes);
+  }
+  flush();
+  return out;
+}
+
 export class MinimalBgpSender {
   readonly #socket: Socket;
   #keepalive: NodeJS.Timeout | undefined;
@@ -144,6 +166,12 @@ export class MinimalBgpSender {
   announce(prefixes: readonly string[]): void {
     if (!this.#established) return;
     for (const u of buildUpdates(this.options, prefixes)) this.#socket.write(u);
+  }
+
+  /** Withdraws prefixes on the established session (for load). */
+  withdraw(prefixes: readonly string[]): void {
+    if (!this.#established) return;
+    for (const u of buildWithdrawals(prefixes)) this.#socket.write(u);
   }
 
   /** Tears the session down at once: no NOTIFICATION, a TCP reset. */

@@ -8,7 +8,13 @@
  */
 import { createUdpSocket } from '@ironlb/sys';
 import { pino } from 'pino';
-import { BfdManager, dgramSocketFactory, type BfdProfile } from '../src/index.js';
+import {
+  BfdManager,
+  BfdWorker,
+  dgramSocketFactory,
+  type BfdController,
+  type BfdProfile,
+} from '../src/index.js';
 import { MinimalBgpSender } from './minimal-bgp-sender.js';
 
 export interface SpeakerProcessConfig {
@@ -18,15 +24,22 @@ export interface SpeakerProcessConfig {
     readonly localAddress: string;
     readonly localAs: number;
     readonly holdTime: number;
-    readonly prefixes: readonly string[];
+    readonly prefixes?: readonly string[];
+    /** Also announce this many /32s from 198.18.0.0 (kept out of argv, which has a size limit). */
+    readonly hostPrefixes?: number;
   };
   /** Without the TTL check on receipt (to show what `@ironlb/sys` adds). */
   readonly noMinTtl?: boolean;
   /** Synthetic load: `blockMs` of synchronous work every `everyMs`. */
   readonly load?: { readonly blockMs: number; readonly everyMs: number };
-  /** Re-announce this many prefixes every `everyMs` on the BGP session (UPDATE encoding load). */
+  /**
+   * Every `everyMs`, withdraw this many /32s from 198.18.0.0 and announce them again, on the
+   * BGP session (encoding and sending 2 x N NLRI each time).
+   */
   readonly churn?: { readonly prefixes: number; readonly everyMs: number };
   readonly logLevel?: string;
+  /** Run BFD on the main event loop (`main`, default) or in its own thread (`worker`). */
+  readonly thread?: 'main' | 'worker';
 }
 
 function emit(event: string, fields: Record<string, unknown> = {}): void {
@@ -39,10 +52,13 @@ function hostPrefixes(n: number): string[] {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SpeakerProcessConfig;
 const logger = pino({ level: config.logLevel ?? 'info' }, pino.destination(2));
-const bfd = new BfdManager({
-  logger,
-  sockets: dgramSocketFactory(config.noMinTtl ? {} : { createUdpSocket }),
-});
+const bfd: BfdController =
+  config.thread === 'worker'
+    ? await BfdWorker.start({
+        logger,
+        ...(config.noMinTtl ? {} : { socketModule: { specifier: '@ironlb/sys' } }),
+      })
+    : new BfdManager({ logger, sockets: dgramSocketFactory(config.noMinTtl ? {} : { createUdpSocket }) });
 let bgp: MinimalBgpSender | undefined;
 
 bfd.on((e) => {
@@ -78,7 +94,7 @@ if (config.bgp) {
       routerId: b.localAddress,
       holdTime: b.holdTime,
       nextHop: b.localAddress,
-      prefixes: b.prefixes,
+      prefixes: [...(b.prefixes ?? []), ...hostPrefixes(b.hostPrefixes ?? 0)],
     });
     bgp.onEstablished = () => emit('bgpEstablished', { peer: b.peer });
     bgp.onClosed = (why) => {
@@ -100,12 +116,19 @@ if (config.load) {
 
 if (config.churn) {
   const prefixes = hostPrefixes(config.churn.prefixes);
-  setInterval(() => bgp?.announce(prefixes), config.churn.everyMs);
+  setInterval(() => {
+    bgp?.withdraw(prefixes);
+    bgp?.announce(prefixes);
+  }, config.churn.everyMs);
 }
 
 // SIGUSR1: print counters and sessions; SIGUSR2: reset the counters (measurement windows).
-process.on('SIGUSR1', () => emit('stats', { stats: bfd.stats(), sessions: bfd.sessions() }));
-process.on('SIGUSR2', () => bfd.resetStats());
+process.on('SIGUSR1', () => {
+  void Promise.all([bfd.stats(), bfd.sessions()]).then(([stats, sessions]) =>
+    emit('stats', { stats, sessions }),
+  );
+});
+process.on('SIGUSR2', () => void bfd.resetStats());
 process.on('SIGTERM', () => {
   void bfd.close().then(() => process.exit(0));
 });

@@ -66,3 +66,5 @@ export {
 export { type Clock, monotonicClock } from './node/clock.js';
 export { type TimerScheduler, createTimerScheduler } from './node/scheduler.js';
 export { type BfdStats } from './node/stats.js';
+export { type BfdController, type UpdateProfileResult } from './node/bfd-controller.js';
+export { BfdWorker, type BfdWorkerOptions } from './node/bfd-worker.js';

@@ -10,6 +10,7 @@ import { checkControlPacket } from '../core/receive-checks.js';
 import type { SessionAction, SessionEvent, SessionState } from '../core/session/session-types.js';
 import { initSession, step } from '../core/session/step.js';
 import { detectionTime, transmitInterval } from '../core/session/timers.js';
+import type { BfdController, UpdateProfileResult } from './bfd-controller.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { createTimerScheduler, type TimerScheduler } from './scheduler.js';
 import type { BfdEvent, BfdSessionInfo, BfdSessionSpec, ReceiveDropReason } from './session-types.js';
@@ -47,6 +48,8 @@ interface Managed {
   readonly sender: BfdSocket;
   state: SessionState;
   removed: boolean;
+  /** When the last periodic packet went out in Up (µs), for the interval statistics. */
+  lastPeriodicUpAt: number | undefined;
 }
 
 interface Receiver {
@@ -66,7 +69,7 @@ export function sessionKey(localAddress: string, peerAddress: string): string {
  * timers, and the pure state machine (`step`) in between. Emits `sessionUp`, `sessionDown`
  * and `stateChange` events with diagnostic reasons.
  */
-export class BfdManager {
+export class BfdManager implements BfdController {
   readonly #log: Logger;
   readonly #sockets: BfdSocketFactory;
   readonly #clock: Clock;
@@ -79,6 +82,7 @@ export class BfdManager {
   readonly #receivers = new Map<string, Promise<Receiver>>();
   readonly #usedPorts = new Set<number>();
   readonly #lateness = new SampleRing();
+  readonly #periodicExcess = new SampleRing();
   readonly #stats = {
     packetsSent: 0,
     packetsReceived: 0,
@@ -156,6 +160,7 @@ export class BfdManager {
       sender: opened.socket,
       state: init.state,
       removed: false,
+      lastPeriodicUpAt: undefined,
     };
     opened.socket.onError((err) => this.#sendFailed(m, err));
     this.#sessions.set(key, m);
@@ -198,10 +203,7 @@ export class BfdManager {
   }
 
   /** Applies a new profile to a running session (a Poll Sequence carries the change). */
-  updateProfile(
-    key: string,
-    profile: BfdSessionSpec['profile'],
-  ): { ok: true } | { ok: false; reason: 'notFound' | 'invalidProfile'; problems?: ProfileProblem[] } {
+  updateProfile(key: string, profile: BfdSessionSpec['profile']): UpdateProfileResult {
     const m = this.#sessions.get(key);
     if (!m) return { ok: false, reason: 'notFound' };
     const problems = validateProfile(profile);
@@ -238,7 +240,12 @@ export class BfdManager {
   }
 
   stats(): BfdStats {
-    return { ...this.#stats, drops: { ...this.#stats.drops }, txTimerLatenessUs: this.#lateness.summary() };
+    return {
+      ...this.#stats,
+      drops: { ...this.#stats.drops },
+      txTimerLatenessUs: this.#lateness.summary(),
+      periodicGapExcessUs: this.#periodicExcess.summary(),
+    };
   }
 
   /** Resets counters and the lateness window (for measurements). */
@@ -248,6 +255,7 @@ export class BfdManager {
     this.#stats.sendErrors = 0;
     this.#stats.drops = {};
     this.#lateness.reset();
+    this.#periodicExcess.reset();
   }
 
   /** Removes every session (with AdminDown unless told otherwise) and closes the sockets. */
@@ -330,8 +338,24 @@ export class BfdManager {
       if (a.type !== 'send') continue;
       m.sender.send(a.bytes, this.#port, m.peer);
       this.#stats.packetsSent++;
+      if (a.reason === 'periodic') this.#notePeriodic(m);
     }
     for (const a of actions) if (a.type === 'stateChanged') this.#stateChanged(m, a);
+  }
+
+  /**
+   * Gap between two periodic packets of a session that is Up, minus the negotiated interval
+   * before jitter: -25%..0 is the RFC 5880 section 6.8.7 window, above 0 is lateness.
+   */
+  #notePeriodic(m: Managed): void {
+    const interval = transmitInterval(m.state);
+    if (m.state.sessionState !== BfdState.Up || interval === undefined) {
+      m.lastPeriodicUpAt = undefined;
+      return;
+    }
+    const now = this.#clock.nowUs();
+    if (m.lastPeriodicUpAt !== undefined) this.#periodicExcess.add(now - m.lastPeriodicUpAt - interval);
+    m.lastPeriodicUpAt = now;
   }
 
   #stateChanged(m: Managed, a: SessionAction & { type: 'stateChanged' }): void {
