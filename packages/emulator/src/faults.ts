@@ -101,8 +101,13 @@ export class Faults {
     };
   }
 
-  /** Waits while paused (unless exempt), then for the configured latency. */
-  async gate(isAdmin = false): Promise<void> {
+  /** Waits while paused (unless exempt), then for the configured latency; undefined when there is nothing to wait for. */
+  gate(isAdmin = false): Promise<void> | undefined {
+    if (!this.pausedFlag && this.latencyMs === 0) return undefined;
+    return this.slowGate(isAdmin);
+  }
+
+  private async slowGate(isAdmin: boolean): Promise<void> {
     while (this.pausedFlag && !(isAdmin && this.exemptAdmin))
       await new Promise<void>((r) => this.waiters.push(r));
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));

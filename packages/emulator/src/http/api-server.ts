@@ -112,7 +112,8 @@ export function createRequestHandler(env: ServerEnv): (req: IncomingMessage, res
         return;
       }
       if (!user) throw unauthorized();
-      await env.faults.gate(env.authn.isAdmin(user));
+      const wait = env.faults.gate(env.authn.isAdmin(user));
+      if (wait) await wait;
       username = user.username;
       await route(env, req, res, url, user);
     };

@@ -65,7 +65,7 @@ class RecordingSink implements WatchSink {
     });
     return true;
   }
-  error(): void {
+  error(_status?: object): void {
     this.seen.push({ type: 'ERROR', name: '', rv: 0, red: false });
   }
   close(): void {
@@ -239,7 +239,9 @@ describe('WatchHub', () => {
     store.compactAll();
     const sink = new RecordingSink();
     const errors: object[] = [];
-    sink.error = (s: object) => errors.push(s);
+    sink.error = (s: object): void => {
+      errors.push(s);
+    };
     expect(b.hub.watch(11, { matches: () => true }, sink, () => [])).toBeUndefined();
     expect(errors).toEqual([expect.objectContaining({ code: 410, reason: 'Expired' })]);
     expect(sink.closed).toBe(true);
