@@ -40,3 +40,4 @@ export { matchesAnySelector, matchesSelector, selectorErrors } from './validate/
 export { parseDuration } from './validate/duration.js';
 export { parseCommunity, parseLargeCommunity, wellKnownCommunities } from './validate/communities.js';
 export { bgpTimerDefaults } from './validate/check-peer.js';
+export { MAX_STATUS_COUNT, poolStatusCounts, toIpamPools } from './ipam-pools.js';
