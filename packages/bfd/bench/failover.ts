@@ -33,8 +33,27 @@ function nowMicros(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
-/** Starts the node's speaker and waits until the router routes the VIP through it (and BFD is Up). */
-export async function bringUp(node: FailoverNode, router: Netns, frr: FrrRouter): Promise<void> {
+/**
+ * Starts the node's speaker and waits until the router routes the VIP through it (and BFD is
+ * Up on both sides). One retry with a fresh process if that takes over 20 s; returns the
+ * number of retries.
+ */
+export async function bringUp(node: FailoverNode, router: Netns, frr: FrrRouter): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await bringUpOnce(node, router, frr);
+      return attempt;
+    } catch (err) {
+      if (attempt >= 1) throw err;
+      process.stderr.write(`[bench:bfd] ${node.name}: not up after 20 s, restarting it (${String(err)})\n`);
+      node.speaker?.killHard();
+      await node.speaker?.process.waitExit(5000).catch(() => undefined);
+      node.speaker = undefined;
+    }
+  }
+}
+
+async function bringUpOnce(node: FailoverNode, router: Netns, frr: FrrRouter): Promise<void> {
   node.speaker = await SpeakerHandle.start(node.netns, {
     sessions: node.profile ? [{ local: node.address, peer: ROUTER, profile: node.profile }] : [],
     bgp: { peer: ROUTER, localAddress: node.address, localAs: 64513, holdTime: 3, prefixes: [`${VIP}/32`] },
@@ -45,22 +64,17 @@ export async function bringUp(node: FailoverNode, router: Netns, frr: FrrRouter)
       const route = await router.route(`${VIP}/32`);
       return route !== undefined && routeGateways(route).includes(node.address);
     },
-    { timeoutMs: 30_000, intervalMs: 50, description: `${node.name}: VIP routed via ${node.address}` },
-  ).catch(async (err: unknown) => {
-    process.stderr.write(
-      `${await frr.vtysh('show bgp summary')}\n${await router.ip(['route'])}\n${await router.ip(['neigh'])}\n`,
-    );
-    throw err;
-  });
+    { timeoutMs: 20_000, intervalMs: 50, description: `${node.name}: VIP routed via ${node.address}` },
+  );
   if (node.profile) {
     await node.speaker.waitFor((l) => l.event === 'sessionUp', {
-      timeoutMs: 30_000,
+      timeoutMs: 20_000,
       description: `${node.name}: BFD Up`,
     });
     await waitFor(
       async () => (await frr.bfdPeers()).some((p) => p.peer === node.address && p.status === 'up'),
       {
-        timeoutMs: 30_000,
+        timeoutMs: 20_000,
         description: `${node.name}: bfdd session up`,
       },
     );
