@@ -23,6 +23,8 @@ export { HealthChecks, parseListenAddress, startHealthServer } from './health-se
 export type { HealthCheck, HealthServer, HealthServerOptions } from './health-server.js';
 export { ApiInformer } from './informer.js';
 export type { Informer, InformerHandlers, InformerOptions } from './informer.js';
+export { InformerSet } from './informer-set.js';
+export type { InformerSetOptions } from './informer-set.js';
 export { loadKubeConfig } from './kube-config.js';
 export { AlwaysLeader } from './leader-election/always-leader.js';
 export { ApiLeaseClient } from './leader-election/lease-client.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpKubeApi } from './api-client.js';
 import { ApiInformer } from './informer.js';
+import { InformerSet } from './informer-set.js';
 import { createRuntimeMetrics } from './metrics.js';
 import { coreResources } from './resource.js';
 import type { KubeObject } from './resource.js';
@@ -134,5 +135,30 @@ describe('ApiInformer', () => {
     await until(() => server.watcherCount === 0, 'the watch to close');
     await new Promise((r) => setTimeout(r, 100));
     expect(server.watcherCount).toBe(0);
+  });
+});
+
+describe('InformerSet', () => {
+  it('starts informers together, reports readiness until they sync, and stops them', async () => {
+    const server = await new StubApiServer('/api/v1/services', 'Service').start();
+    servers.push(server);
+    server.put(svc('a'));
+    server.failLists = { count: 2, status: 500 };
+    const kc = server.kubeConfig();
+    const set = new InformerSet({
+      kubeConfig: kc,
+      api: new HttpKubeApi(kc),
+      backoff: { baseMs: 20, maxMs: 50 },
+    });
+    const inf = set.informer<Svc>(coreResources.services);
+    const check = set.readinessCheck();
+    expect(await check()).toEqual({ ok: false, message: 'not synced: services' });
+    set.start();
+    await set.waitForSync();
+    expect(set.hasSynced()).toBe(true);
+    expect(await check()).toEqual({ ok: true });
+    expect(inf.get('shop/a')).toBeDefined();
+    await set.stop();
+    await until(() => server.watcherCount === 0, 'the watch to close');
   });
 });

@@ -158,3 +158,43 @@ describe('FakeStatusWriter', () => {
     expect(w.applied).toHaveLength(3);
   });
 });
+
+describe('ApiStatusWriter with a stale cache', () => {
+  it('compares against what it wrote while the caller still holds the version it wrote over', async () => {
+    let rv = 10;
+    const api = new FakeKubeApi((req) => {
+      const body = req.body as { status: unknown };
+      return svc(String(++rv), body.status);
+    });
+    const w = new ApiStatusWriter({ api });
+    const stale = svc('10', { loadBalancer: {} });
+    const t = { resource: coreResources.services, namespace: 'shop', name: 'web', current: stale };
+    expect((await w.writeStatus(t, ingress)).outcome).toBe('written');
+    // The informer has not delivered our write yet: same stale copy, same desired status.
+    expect((await w.writeStatus(t, ingress)).outcome).toBe('unchanged');
+    expect((await w.writeStatus(t, ingress)).outcome).toBe('unchanged');
+    // A different status is written over the version we produced, not the stale one: no 409.
+    const other = { loadBalancer: { ingress: [{ ip: '192.0.2.99' }] } };
+    expect((await w.writeStatus(t, other)).outcome).toBe('written');
+    expect(
+      api.requests.map((q) => [
+        q.method,
+        (q.body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion,
+      ]),
+    ).toEqual([
+      ['PATCH', '10'],
+      ['PATCH', '11'],
+    ]);
+  });
+
+  it('forgets what it wrote once the caller has a newer copy', async () => {
+    const api = new FakeKubeApi((req) => svc('11', (req.body as { status: unknown }).status));
+    const w = new ApiStatusWriter({ api });
+    const t = { resource: coreResources.services, namespace: 'shop', name: 'web' };
+    await w.writeStatus({ ...t, current: svc('10', {}) }, ingress);
+    // Someone else cleared the status since (version 12): we must write again.
+    expect((await w.writeStatus({ ...t, current: svc('12', { loadBalancer: {} }) }, ingress)).outcome).toBe(
+      'written',
+    );
+  });
+});

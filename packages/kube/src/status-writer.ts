@@ -57,9 +57,23 @@ export interface ApiStatusWriterOptions {
   logger?: Logger;
 }
 
+/**
+ * What this writer last wrote to an object: the resourceVersion it wrote over and the object
+ * the server returned. A caller whose cached copy is still the old version (its informer has
+ * not seen our write yet) is compared against what we wrote, not against its stale copy:
+ * no duplicate write, no avoidable 409.
+ */
+interface Written {
+  readonly overRV: string;
+  readonly object: ObjectWithStatus;
+}
+
+const MAX_REMEMBERED = 20_000;
+
 export class ApiStatusWriter implements StatusWriter {
   readonly #o: ApiStatusWriterOptions;
   readonly #logger?: Logger;
+  readonly #written = new Map<string, Written>();
 
   constructor(options: ApiStatusWriterOptions) {
     this.#o = options;
@@ -88,6 +102,9 @@ export class ApiStatusWriter implements StatusWriter {
     const { api, guard } = this.#o;
     const path = resourcePath(target.resource, { namespace: target.namespace, name: target.name });
     let current = target.current;
+    const memo = this.#written.get(path);
+    if (memo && current && current.metadata?.resourceVersion === memo.overRV) current = memo.object;
+    else if (memo) this.#written.delete(path);
     const retries = this.#o.conflictRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       if (guard && !guard()) return { outcome: 'notLeader' };
@@ -106,6 +123,8 @@ export class ApiStatusWriter implements StatusWriter {
           contentType: PatchType.merge,
           body: resourceVersion ? { metadata: { resourceVersion }, status } : { status },
         });
+        if (resourceVersion && object?.metadata?.resourceVersion)
+          this.#remember(path, { overRV: resourceVersion, object });
         return { outcome: 'written', object };
       } catch (err) {
         if (isNotFound(err)) return { outcome: 'notFound' };
@@ -115,6 +134,12 @@ export class ApiStatusWriter implements StatusWriter {
         current = undefined;
       }
     }
+  }
+
+  #remember(path: string, w: Written): void {
+    this.#written.set(path, w);
+    if (this.#written.size > MAX_REMEMBERED)
+      this.#written.delete(this.#written.keys().next().value as string);
   }
 }
 
