@@ -33,11 +33,11 @@ export const problemReasons = {
   },
   noUsableAddresses: {
     severity: 'warning',
-    description: 'Reserved addresses (and avoidBuggyIPs) exclude every address of the pool.',
+    description: 'Reserved addresses cover every address of the pool, so it can hand out nothing.',
   },
   duplicateEntry: {
     severity: 'warning',
-    description: 'The same value or selector appears twice in a list; the repetition is ignored.',
+    description: 'A selector appears twice in a list; the repetition is ignored.',
   },
   invalidSelector: {
     severity: 'error',
