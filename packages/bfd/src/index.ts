@@ -10,6 +10,7 @@ export {
   diagnosticReason,
   AuthType,
   authTypeName,
+  authTypeFromName,
   BfdConstants,
 } from './core/constants.js';
 export {

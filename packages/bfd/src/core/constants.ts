@@ -78,6 +78,12 @@ export function authTypeName(type: number): string {
   return authTypeNames[type] ?? `unknown(${type})`;
 }
 
+/** `'KeyedSHA1'` -> 4, as the BFDProfile resource spells the types; undefined if unknown. */
+export function authTypeFromName(name: string): AuthType | undefined {
+  const i = authTypeNames.indexOf(name as (typeof authTypeNames)[number]);
+  return i > 0 ? (i as AuthType) : undefined;
+}
+
 /** RFC 5881 section 4 and RFC 5880 constants. */
 export const BfdConstants = {
   /** The only protocol version (RFC 5880 section 4.1). */

@@ -42,10 +42,15 @@ export const ProfileDefaults = {
 export interface ProfileProblem {
   readonly field: keyof BfdProfile;
   readonly reason: 'outOfRange' | 'notSupported' | 'invalid';
+  /** An error makes the profile unusable; a warning names something that is ignored. */
+  readonly severity: 'error' | 'warning';
   readonly detail: string;
 }
 
-/** Validates a profile; returns every problem found (empty when usable). */
+/**
+ * Validates a profile; returns every problem found. The profile is usable when none of them
+ * is an error (`echoMode` is only a warning: sessions run without the Echo function).
+ */
 export function validateProfile(profile: BfdProfile): ProfileProblem[] {
   const problems: ProfileProblem[] = [];
   const range = (field: keyof BfdProfile, value: number | undefined, min: number, max: number): void => {
@@ -54,6 +59,7 @@ export function validateProfile(profile: BfdProfile): ProfileProblem[] {
       problems.push({
         field,
         reason: 'outOfRange',
+        severity: 'error',
         detail: `${field} must be an integer in ${min}-${max}, got ${value}`,
       });
   };
@@ -66,11 +72,13 @@ export function validateProfile(profile: BfdProfile): ProfileProblem[] {
     problems.push({
       field: 'echoMode',
       reason: 'notSupported',
-      detail: 'the echo function is not implemented',
+      severity: 'warning',
+      detail: 'the Echo function is not implemented: the session runs with control packets only',
     });
   if (profile.authentication) {
     const problem = authConfigProblem(profile.authentication);
-    if (problem) problems.push({ field: 'authentication', reason: 'invalid', detail: problem });
+    if (problem)
+      problems.push({ field: 'authentication', reason: 'invalid', severity: 'error', detail: problem });
   }
   return problems;
 }

@@ -137,10 +137,16 @@ describe('BfdManager over an in-memory network', () => {
       profile: { detectMultiplier: 1, echoMode: true },
     });
     expect(r).toMatchObject({ ok: false, reason: 'invalidProfile' });
-    expect(r.ok ? [] : 'problems' in r ? r.problems.map((p) => p.field) : []).toEqual([
-      'detectMultiplier',
-      'echoMode',
+    expect(r.ok ? [] : 'problems' in r ? r.problems.map((p) => [p.field, p.severity]) : []).toEqual([
+      ['detectMultiplier', 'error'],
+      ['echoMode', 'warning'],
     ]);
+    const echo = await t.a.addSession({
+      localAddress: A,
+      peerAddress: '192.0.2.98',
+      profile: { echoMode: true },
+    });
+    expect(echo).toMatchObject({ ok: true, warnings: [{ field: 'echoMode', reason: 'notSupported' }] });
   });
 
   it('counts what it drops, by reason, and keeps running', async () => {

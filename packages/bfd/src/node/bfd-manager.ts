@@ -31,7 +31,7 @@ export interface BfdManagerOptions {
 }
 
 export type AddSessionResult =
-  | { readonly ok: true; readonly session: BfdSessionInfo }
+  | { readonly ok: true; readonly session: BfdSessionInfo; readonly warnings: ProfileProblem[] }
   | { readonly ok: false; readonly reason: 'invalidProfile'; readonly problems: ProfileProblem[] }
   | {
       readonly ok: false;
@@ -117,7 +117,8 @@ export class BfdManager implements BfdController {
   async addSession(spec: BfdSessionSpec): Promise<AddSessionResult> {
     if (this.#closed) throw new IronLbError('ERR_IRONLB_BFD_CLOSED', 'the BFD manager is closed');
     const problems = validateProfile(spec.profile);
-    if (problems.length > 0) return { ok: false, reason: 'invalidProfile', problems };
+    if (problems.some((p) => p.severity === 'error'))
+      return { ok: false, reason: 'invalidProfile', problems };
     const peer = IPAddress.tryParse(spec.peerAddress);
     const local = IPAddress.tryParse(spec.localAddress);
     if (!peer.ok || !local.ok)
@@ -177,7 +178,7 @@ export class BfdManager implements BfdController {
       'BFD session added',
     );
     this.#apply(m, init.actions);
-    return { ok: true, session: this.#info(m) };
+    return { ok: true, session: this.#info(m), warnings: problems };
   }
 
   /**
@@ -207,7 +208,8 @@ export class BfdManager implements BfdController {
     const m = this.#sessions.get(key);
     if (!m) return { ok: false, reason: 'notFound' };
     const problems = validateProfile(profile);
-    if (problems.length > 0) return { ok: false, reason: 'invalidProfile', problems };
+    if (problems.some((p) => p.severity === 'error'))
+      return { ok: false, reason: 'invalidProfile', problems };
     const r = resolveProfile(profile);
     this.#step(m, {
       type: 'ParametersChanged',
