@@ -1,5 +1,6 @@
 // `ironlb emulator`: runs the Kubernetes API server emulator until SIGINT/SIGTERM, prints its
-// URL on stdout and writes a kubeconfig that kubectl and client-node accept.
+// URL on stdout and writes a kubeconfig that kubectl and client-node accept. HTTPS with a
+// generated CA by default (kept in --data-dir), so that kubectl sends its bearer token.
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { startEmulator } from '@ironlb/emulator';
@@ -32,7 +33,10 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--kubeconfig-out <file>', 'write a kubeconfig for the admin user here')
     .option('--data-dir <dir>', 'keep objects across restarts in this directory')
     .option('--rbac', 'enforce RBAC from the stored Roles and bindings', false)
-    .option('--tls', 'serve HTTPS with a generated CA (kept in --data-dir when given)', false)
+    .option(
+      '--no-tls',
+      'serve plain HTTP (kubeconfig with insecure-skip-tls-verify; kubectl then sends no token)',
+    )
     .option('--minor-version <n>', 'Kubernetes minor version reported by /version', intArg, 32)
     .option('--admin-token <token>', 'fixed admin bearer token (default: random or persisted)');
   addCommonOptions(cmd);
