@@ -6,6 +6,7 @@ import type { IPAddress } from '@ironlb/netaddr';
 import { checkScope, compilePools, type PoolTable } from './pool-table.js';
 import {
   type AddressCheck,
+  type Conflict,
   checkAddresses,
   holdersFailure,
   pickInPool,
@@ -47,7 +48,7 @@ export type AssignResult = AllocateResult;
 export interface ReleaseResult {
   /** Addresses the Service held. */
   readonly released: readonly IPAddress[];
-  /** Those of them no other Service holds any more. */
+  /** Those of them no Service holds any more (after pending claims were retried). */
   readonly freed: readonly IPAddress[];
   readonly effects: readonly Effect[];
 }
@@ -212,9 +213,9 @@ export class Allocator {
     const state = this.#state;
     state.removePending(serviceKey);
     const touched = state.remove(serviceKey);
-    const freed = touched.filter((holding) => !state.holdingOf(holding.ip)).map((holding) => holding.ip);
     const effects: Effect[] = [];
     this.#retry(touched, effects);
+    const freed = touched.filter((holding) => !state.holdingOf(holding.ip)).map((holding) => holding.ip);
     return { released: touched.map((holding) => holding.ip), freed, effects };
   }
 
@@ -231,10 +232,13 @@ export class Allocator {
       .sort((a, b) => compareKeys(a.serviceKey, b.serviceKey));
   }
 
-  /** Every pending claim, by service key. */
+  /** Every pending claim, by service key, with the reason it cannot be honoured now. */
   pending(): PendingInfo[] {
     return [...this.#state.pending.values()]
-      .map((p) => ({ ...displaced(p.claim, p), pool: p.claim.pool }))
+      .map((p) => {
+        const now = this.#evaluate(p.claim);
+        return { ...displaced(p.claim, 'ok' in now ? now : p), pool: p.claim.pool };
+      })
       .sort((a, b) => compareKeys(a.serviceKey, b.serviceKey));
   }
 
@@ -294,6 +298,7 @@ export class Allocator {
       if (!same) return undefined;
       const changed = !sameMeta(current.meta, meta);
       state.updateMeta(current, meta);
+      if (changed) this.#retry(current.holdings, effects);
       return { changed };
     }
     const primary = request.primaryFamily;
@@ -308,8 +313,8 @@ export class Allocator {
       grow = current.pool.spaces.has(missing) ? pickInPool(state, current.pool, missing, meta) : undefined;
       if (request.policy === 'RequireDualStack' && (!grow || 'ok' in grow)) return undefined;
     }
-    const changed =
-      !sameMeta(current.meta, meta) || drop !== undefined || (grow !== undefined && !('ok' in grow));
+    const metaChanged = !sameMeta(current.meta, meta);
+    const changed = metaChanged || drop !== undefined || (grow !== undefined && !('ok' in grow));
     state.updateMeta(current, meta);
     if (drop) state.removeHolding(current, drop);
     if (grow && !('ok' in grow)) {
@@ -318,7 +323,8 @@ export class Allocator {
         (a, b) => (a.ip.family === primary ? -1 : 0) - (b.ip.family === primary ? -1 : 0),
       );
     }
-    if (drop) this.#retry([drop], effects);
+    // A claim blocked by this Service's old sharing data may fit now; one on a dropped address too.
+    if (metaChanged || drop) this.#retry(drop ? [...current.holdings, drop] : current.holdings, effects);
     return { changed };
   }
 
@@ -326,9 +332,15 @@ export class Allocator {
   #evaluate(claim: NormalizedClaim): AddressCheck | Failure {
     const check = checkAddresses(this.#state, claim.meta, claim.ips, claim.pool);
     if ('ok' in check) return check;
-    const older = check.conflicts.find((conflict) => compareAge(conflict.holder.meta, claim.meta) < 0);
-    if (older)
+    // The oldest blocker gives the reason, so the reason does not depend on arrival order.
+    let older: Conflict | undefined;
+    for (const conflict of check.conflicts) {
+      if (compareAge(conflict.holder.meta, claim.meta) >= 0) continue;
+      if (!older || compareAge(conflict.holder.meta, older.holder.meta) < 0) older = conflict;
+    }
+    if (older) {
       return fail(older.failure.reason, `${older.failure.detail} (created earlier, so it keeps the address)`);
+    }
     return check;
   }
 
@@ -337,7 +349,10 @@ export class Allocator {
     const state = this.#state;
     state.removePending(claim.meta.serviceKey);
     const touched = state.remove(claim.meta.serviceKey);
-    const losers = new Map(check.conflicts.map((conflict) => [conflict.holder.meta.serviceKey, conflict]));
+    const losers =
+      check.conflicts.length === 0
+        ? []
+        : new Map(check.conflicts.map((conflict) => [conflict.holder.meta.serviceKey, conflict]));
     for (const [key, conflict] of losers) {
       const loser = claimOf(conflict.holder);
       touched.push(...state.remove(key));

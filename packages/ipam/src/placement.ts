@@ -208,7 +208,7 @@ export function planAddresses(state: AllocatorState, pool: CompiledPool, ips: re
     const holding = state.holdingOf(ip);
     if (holding) return { kind: 'share', holding };
     const space = pool.spaces.get(ip.family)!;
-    return { kind: 'free', space, ordinal: space.map.ordinalOf(ip.value)! };
+    return { kind: 'free', space, ordinal: space.map.ordinalOf(ip.value)!, ip };
   });
   return { pool, picks };
 }

@@ -37,6 +37,17 @@ export interface NormalizedClaim {
 }
 
 const protocols = new Set(['TCP', 'UDP', 'SCTP']);
+// Shared empty values: most Services have no labels the allocator needs, and memory grows per Service.
+const noLabels: Readonly<Record<string, string>> = Object.freeze({});
+const noPorts: readonly ServicePort[] = Object.freeze([]);
+const noPortKeys: ReadonlySet<string> = new Set();
+
+/** A private copy, so later changes to the caller's object do not reach the allocator. */
+function copyLabels(labels: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  if (!labels) return noLabels;
+  for (const _ in labels) return { ...labels };
+  return noLabels;
+}
 const policies = new Set(['SingleStack', 'PreferDualStack', 'RequireDualStack']);
 
 function normalizeMeta(info: ServiceInfo): ServiceMeta | Failure {
@@ -59,10 +70,10 @@ function normalizeMeta(info: ServiceInfo): ServiceMeta | Failure {
   return {
     serviceKey: info.serviceKey,
     namespace: info.namespace,
-    namespaceLabels: { ...info.namespaceLabels },
-    serviceLabels: { ...info.serviceLabels },
-    ports,
-    portKeys: new Set(ports.map((p) => `${p.protocol}/${p.port}`)),
+    namespaceLabels: copyLabels(info.namespaceLabels),
+    serviceLabels: copyLabels(info.serviceLabels),
+    ports: ports.length === 0 ? noPorts : ports,
+    portKeys: ports.length === 0 ? noPortKeys : new Set(ports.map((p) => `${p.protocol}/${p.port}`)),
     sharingKey: info.sharingKey === '' ? undefined : info.sharingKey,
     backendKey: info.backendKey ?? '',
     createdAt:

@@ -25,7 +25,7 @@ export interface ServiceRecord {
 
 /** How one address of a plan is obtained: a free ordinal of a space, or joining a holding. */
 export type Pick =
-  | { readonly kind: 'free'; readonly space: FamilySpace; readonly ordinal: bigint }
+  | { readonly kind: 'free'; readonly space: FamilySpace; readonly ordinal: bigint; readonly ip?: IPAddress }
   | { readonly kind: 'share'; readonly holding: Holding };
 
 export interface Plan {
@@ -136,7 +136,7 @@ export class AllocatorState {
     }
     pick.space.take(pick.ordinal);
     const holding: Holding = {
-      ip: pick.space.addressOf(pick.ordinal),
+      ip: pick.ip ?? pick.space.addressOf(pick.ordinal),
       pool: record.pool,
       space: pick.space,
       ordinal: pick.ordinal,

@@ -240,3 +240,29 @@ describe('IPv6 grammar', () => {
     expect(accepted).toBe(isRfc4291Text(text));
   });
 });
+
+describe('IPv4 grammar', () => {
+  const part = fc.oneof(
+    fc.integer({ min: 0, max: 300 }).map(String),
+    fc.constantFrom('', '00', '01', '007', 'a', '1a', '-1'),
+  );
+  test.prop([fc.array(part, { minLength: 1, maxLength: 6 })])(
+    'accepts exactly four canonical decimal octets 0-255',
+    (parts) => {
+      const text = parts.join('.');
+      const canonical =
+        parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+      const result = IPAddress.tryParse(text);
+      expect(result.ok).toBe(canonical);
+      if (result.ok) expect(result.value.toString()).toBe(text);
+      else if (
+        parts.length === 4 &&
+        parts.some((p) => /^0[0-9]+$/.test(p)) &&
+        parts.every((p) => /^[0-9]{1,3}$/.test(p)) &&
+        parts.every((p) => Number(p) <= 255)
+      ) {
+        expect(result.error.code).toBe(NetaddrErrorCode.leadingZero);
+      }
+    },
+  );
+});

@@ -56,7 +56,34 @@ export function parseAddressText(text: string, options: ParseAddressOptions = {}
     );
   }
   if (text.includes(':')) return { family: 6, value: parseIPv6(text, options) };
-  return { family: 4, value: parseIPv4(text, text) };
+  return { family: 4, value: fastIPv4(text) ?? parseIPv4(text, text) };
+}
+
+/** Canonical dotted decimal without allocating, or `undefined` (then `parseIPv4` explains why). */
+function fastIPv4(text: string): bigint | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return BigInt(value * 256 + octet);
 }
 
 /** Dotted decimal IPv4: exactly four octets 0-255, no leading zeros. `whole` is for messages. */
