@@ -90,6 +90,7 @@ describe('LeaseLeaderElector', () => {
     }
     expect(a.isLeader()).toBe(true);
     expect(b.isLeader()).toBe(false);
+    expect(b.observedHolder()).toBe('a');
     // `a` crashes: no more renewals, no release.
     const died = clock.now();
     await crash(a, client);

@@ -104,6 +104,11 @@ export class LeaseLeaderElector implements LeaderElector {
     return this.#state.signal();
   }
 
+  /** The holder of the lease as last read (for logs and status; empty when released). */
+  observedHolder(): string | undefined {
+    return this.#observed?.lease.spec?.holderIdentity;
+  }
+
   start(): void {
     if (this.#running) return;
     this.#running = true;
