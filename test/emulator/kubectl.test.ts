@@ -287,6 +287,52 @@ describe('kubectl 1.32 transcripts (K1-K11)', () => {
   });
 });
 
+describe('kubectl generators (protobuf bodies)', () => {
+  let emu: Emulator;
+  let k: Kubectl;
+  beforeAll(async () => {
+    emu = await startEmulator();
+    k = new Kubectl(emu);
+  });
+  afterAll(async () => {
+    k.cleanup();
+    await emu.close();
+  });
+
+  it('create namespace, configmap, secret, serviceaccount and a LoadBalancer service', async () => {
+    expect((await k.run(['create', 'namespace', 'gen'])).stdout.trim()).toBe('namespace/gen created');
+    expect((await k.run(['create', 'configmap', 'c', '-n', 'gen', '--from-literal=a=b'])).stdout.trim()).toBe(
+      'configmap/c created',
+    );
+    expect(
+      (await k.run(['create', 'secret', 'generic', 's', '-n', 'gen', '--from-literal=k=v'])).stdout.trim(),
+    ).toBe('secret/s created');
+    expect((await k.run(['create', 'serviceaccount', 'sa', '-n', 'gen'])).stdout.trim()).toBe(
+      'serviceaccount/sa created',
+    );
+    expect(
+      (await k.run(['create', 'service', 'loadbalancer', 'web', '-n', 'gen', '--tcp=80:8080'])).stdout.trim(),
+    ).toBe('service/web created');
+    const cm = JSON.parse((await k.run(['get', 'cm', 'c', '-n', 'gen', '-o', 'json'])).stdout) as {
+      data: Record<string, string>;
+    };
+    expect(cm.data).toEqual({ a: 'b' });
+    const secret = JSON.parse((await k.run(['get', 'secret', 's', '-n', 'gen', '-o', 'json'])).stdout) as {
+      data: Record<string, string>;
+      type: string;
+    };
+    expect(secret).toMatchObject({ data: { k: Buffer.from('v').toString('base64') }, type: 'Opaque' });
+    const svc = JSON.parse((await k.run(['get', 'svc', 'web', '-n', 'gen', '-o', 'json'])).stdout) as {
+      spec: Record<string, unknown>;
+    };
+    expect(svc.spec).toMatchObject({
+      type: 'LoadBalancer',
+      selector: { app: 'web' },
+      ports: [{ name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP' }],
+    });
+  });
+});
+
 describe.each([29, 30, 31, 33])('kubectl 1.%i (K10: K2, K5, K8)', (minor) => {
   let emu: Emulator;
   let k: Kubectl;

@@ -139,6 +139,17 @@ describe('RBAC', () => {
       );
       const ok = await k.run(['get', 'svc', '-A', '-o', 'name']);
       expect(ok.stdout).toContain('service/kubernetes');
+      // `auth can-i` and `auth whoami` send protobuf bodies.
+      expect((await k.run(['auth', 'can-i', 'watch', 'services', '-A'])).stdout.trim()).toBe('yes');
+      expect(
+        (await k.run(['auth', 'can-i', 'delete', 'services', '-n', 'default'], { fail: true })).stdout.trim(),
+      ).toBe('no');
+      expect(
+        (
+          await k.run(['auth', 'can-i', 'create', 'leases.coordination.k8s.io', '-n', 'ironlb'])
+        ).stdout.trim(),
+      ).toBe('yes');
+      expect((await k.run(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).stdout).toBe(SA);
     } finally {
       k.cleanup();
     }

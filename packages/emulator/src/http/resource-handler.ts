@@ -1,16 +1,11 @@
 // Requests on `/api/v1/...` and `/apis/G/V/...` resources: resolve the type, pick the verb,
 // call the ObjectApi and write the JSON or Table answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { patchObject } from '../api/patch-op.js';
 import type { FieldValidation, WriteOptions } from '../api/write-pipeline.js';
-import {
-  badRequest,
-  methodNotAllowed,
-  notAcceptable,
-  notFoundPath,
-  unsupportedMediaType,
-} from '../errors.js';
+import { badRequest, methodNotAllowed, notAcceptable, notFoundPath } from '../errors.js';
+import { PROTOBUF_CONTENT_TYPE } from '../protobuf/kube-protobuf.js';
+import { decodeRequestBody } from './request-body.js';
 import { isObject } from '../json-value.js';
 import type { KObject } from '../kobject.js';
 import type { ResourceType } from '../kinds/resource-type.js';
@@ -20,7 +15,7 @@ import { objectJson } from '../store/store.js';
 import type { IncludeObject } from '../tables/table.js';
 import { renderTable } from '../tables/table.js';
 import type { ResourceRequest } from './request-info.js';
-import { TABLE_CONTENT_TYPE, acceptsJson, readBody, sendJson, wantsTable } from './respond.js';
+import { TABLE_CONTENT_TYPE, acceptsJson, readBody, readBodyBytes, sendJson, wantsTable } from './respond.js';
 import type { ServerEnv } from './server-env.js';
 import { serveWatch } from './watch-handler.js';
 
@@ -61,20 +56,6 @@ function writeOptions(query: URLSearchParams): WriteOptions {
   if (dry.some((d) => d !== 'All'))
     throw badRequest(`dryRun: Unsupported value: "${dry.join(',')}": supported values: "All"`);
   return { fieldValidation: fv as FieldValidation, dryRun: dry.length > 0 };
-}
-
-const BODY_TYPES = ['application/json', 'application/yaml'];
-
-function decodeJson(text: string, contentType: string): unknown {
-  if (text.trim() === '') return undefined;
-  const type = contentType.split(';')[0]!.trim();
-  // Protobuf and CBOR bodies (kubectl's `create <kind>` generators) are not decoded.
-  if (type !== '' && !BODY_TYPES.includes(type)) throw unsupportedMediaType(contentType, BODY_TYPES);
-  try {
-    return type === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`the body of the request could not be decoded: ${(e as Error).message}`);
-  }
 }
 
 function warningHeaders(warnings: string[]): Record<string, string[]> {
@@ -159,14 +140,20 @@ export async function handleResource(
       if (info.name || info.subresource) throw methodNotAllowed();
       if (rt.namespaced && !ns) throw notFoundPath();
       const opts = writeOptions(query);
-      const body = decodeJson(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
+      const body = decodeRequestBody(
+        await readBodyBytes(req),
+        String(req.headers['content-type'] ?? 'application/json'),
+      );
       const r = env.api.create(rt, ns, body, opts);
       sendObject(env, req, res, rt, r.object, r.code, r.warnings);
       return;
     }
     case 'update': {
       const opts = writeOptions(query);
-      const body = decodeJson(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
+      const body = decodeRequestBody(
+        await readBodyBytes(req),
+        String(req.headers['content-type'] ?? 'application/json'),
+      );
       const r = env.api.update(rt, ns, info.name!, body, info.subresource, opts);
       sendObject(env, req, res, rt, r.object, r.code, r.warnings);
       return;
@@ -187,9 +174,10 @@ export async function handleResource(
     }
     case 'delete': {
       if (info.subresource) throw methodNotAllowed();
-      const text = await readBody(req);
+      const raw = await readBodyBytes(req);
       const ct = String(req.headers['content-type'] ?? 'application/json');
-      const body = BODY_TYPES.includes(ct.split(';')[0]!.trim()) ? decodeJson(text, ct) : undefined;
+      // DeleteOptions sent as protobuf are ignored (defaults apply).
+      const body = ct.startsWith(PROTOBUF_CONTENT_TYPE) ? undefined : decodeRequestBody(raw, ct);
       const del = isObject(body) ? body : {};
       const dryRun =
         query.getAll('dryRun').length > 0 || (Array.isArray(del.dryRun) && del.dryRun.length > 0);

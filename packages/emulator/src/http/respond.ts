@@ -58,7 +58,7 @@ export function acceptsJson(accept: string | undefined): boolean {
   });
 }
 
-export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
+export function readBodyBytes(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -71,9 +71,11 @@ export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promis
       }
       chunks.push(c);
     });
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+export async function readBody(req: IncomingMessage, limit?: number): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
 }

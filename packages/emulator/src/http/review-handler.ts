@@ -6,11 +6,12 @@ import type { UserInfo } from '../auth/authn.js';
 import type { Attributes } from '../auth/rbac.js';
 import { badRequest, methodNotAllowed } from '../errors.js';
 import { isObject } from '../json-value.js';
-import { readBody, sendJson } from './respond.js';
+import { decodeRequestBody } from './request-body.js';
+import { readBodyBytes, sendJson } from './respond.js';
 import type { ServerEnv } from './server-env.js';
 
 export const reviewResources: Record<string, string[]> = {
-  'authorization.k8s.io': ['selfsubjectaccessreviews', 'subjectaccessreviews'],
+  'authorization.k8s.io': ['selfsubjectaccessreviews', 'subjectaccessreviews', 'localsubjectaccessreviews'],
   'authentication.k8s.io': ['selfsubjectreviews'],
 };
 
@@ -53,13 +54,10 @@ export async function handleReview(
   user: UserInfo,
 ): Promise<void> {
   if (req.method !== 'POST') throw methodNotAllowed();
-  const text = await readBody(req);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw badRequest('the body of the request could not be decoded');
-  }
+  const body = decodeRequestBody(
+    await readBodyBytes(req),
+    String(req.headers['content-type'] ?? 'application/json'),
+  );
   const obj = isObject(body) ? body : {};
   const spec = isObject(obj.spec) ? obj.spec : {};
   if (resource === 'selfsubjectreviews') {
@@ -72,7 +70,8 @@ export async function handleReview(
     return;
   }
   let subject = user;
-  if (resource === 'subjectaccessreviews') {
+  const isSar = resource === 'subjectaccessreviews' || resource === 'localsubjectaccessreviews';
+  if (isSar) {
     subject = {
       username: String(spec.user ?? ''),
       groups: Array.isArray(spec.groups) ? spec.groups.map(String) : [],
@@ -84,7 +83,12 @@ export async function handleReview(
       ? env.rbac.authorize(attrs)
       : { allowed: true, reason: 'RBAC is off' };
   sendJson(res, 201, {
-    kind: resource === 'subjectaccessreviews' ? 'SubjectAccessReview' : 'SelfSubjectAccessReview',
+    kind:
+      resource === 'subjectaccessreviews'
+        ? 'SubjectAccessReview'
+        : resource === 'localsubjectaccessreviews'
+          ? 'LocalSubjectAccessReview'
+          : 'SelfSubjectAccessReview',
     apiVersion: `${group}/v1`,
     metadata: { creationTimestamp: null },
     spec,
