@@ -365,3 +365,33 @@ describe('results', () => {
     expect(() => new Allocator({ pools: [pool('', [])] })).toThrow(TypeError);
   });
 });
+
+describe('huge pools', () => {
+  it('works with a /64 and a /8: no address is ever listed or scanned', () => {
+    const a = new Allocator({
+      pools: [
+        pool('big', ['2001:db8::/64', '10.0.0.0/8'], {
+          avoidBuggyIPs: true,
+          reservedAddresses: ['10.0.0.0/16'],
+        }),
+      ],
+    });
+    expect(
+      outcome(
+        a.allocate(request('last', { requestedIPs: ['2001:db8::ffff:ffff:ffff:ffff'], primaryFamily: 6 })),
+      ),
+    ).toEqual(['2001:db8::ffff:ffff:ffff:ffff']);
+    expect(outcome(a.allocate(request('first6', { primaryFamily: 6 })))).toEqual(['2001:db8::']);
+    expect(outcome(a.allocate(request('first4')))).toEqual(['10.1.0.1']);
+    expect(a.counters('big')).toEqual({
+      ipv4: { assigned: 1n, available: ((2n ** 24n - 2n ** 16n) * 254n) / 256n - 1n },
+      ipv6: { assigned: 2n, available: 2n ** 64n - 2n },
+    });
+  });
+
+  it('a whole IPv6 /1 works the same', () => {
+    const a = new Allocator({ pools: [pool('half', ['8000::/1'])] });
+    expect(outcome(a.allocate(request('s', { primaryFamily: 6 })))).toEqual(['8000::']);
+    expect(a.counters('half')!.ipv6.available).toBe(2n ** 127n - 1n);
+  });
+});
