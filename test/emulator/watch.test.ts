@@ -1,0 +1,101 @@
+// Watch protocol details over raw HTTP (§6.13): bookmarks only on request, timeoutSeconds ends
+// the stream cleanly, sendInitialEvents ends its replay with the initial-events-end bookmark,
+// a compacted RV gets ERROR 410 and a future RV ERROR 504, both followed by a close.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '@ironlb/emulator';
+import type { Emulator } from '@ironlb/emulator';
+
+let emu: Emulator;
+
+beforeAll(async () => {
+  emu = await startEmulator({ bookmarkIntervalMs: 150 });
+  for (const name of ['a', 'b'])
+    await fetch(`${emu.url}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { name } }),
+    });
+});
+afterAll(async () => {
+  await emu.close();
+});
+
+interface Ev {
+  type: string;
+  object: {
+    metadata: { name?: string; resourceVersion?: string; annotations?: Record<string, string> };
+    code?: number;
+    reason?: string;
+  };
+}
+
+/** Reads a whole watch stream (the server must end it); fails after `limitMs`. */
+async function readWatch(query: string, limitMs = 5000): Promise<{ events: Ev[]; ms: number }> {
+  const t0 = Date.now();
+  const res = await fetch(`${emu.url}/api/v1/namespaces/default/configmaps?watch=true&${query}`, {
+    headers: { authorization: `Bearer ${emu.adminToken}` },
+    signal: AbortSignal.timeout(limitMs),
+  });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  return {
+    events: text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Ev),
+    ms: Date.now() - t0,
+  };
+}
+
+describe('watch protocol', () => {
+  it('sends bookmarks only when allowed, and ends at timeoutSeconds', async () => {
+    const rv = emu.resourceVersion();
+    const withBookmarks = await readWatch(`resourceVersion=${rv}&allowWatchBookmarks=true&timeoutSeconds=1`);
+    expect(withBookmarks.ms).toBeGreaterThanOrEqual(900);
+    expect(withBookmarks.events.length).toBeGreaterThanOrEqual(2);
+    expect(
+      withBookmarks.events.every(
+        (e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === String(rv),
+      ),
+    ).toBe(true);
+    const without = await readWatch(`resourceVersion=${rv}&timeoutSeconds=1`);
+    expect(without.events).toEqual([]);
+  });
+
+  it('replays the current state with sendInitialEvents and marks its end', async () => {
+    const { events } = await readWatch(
+      'sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1',
+    );
+    expect(events.slice(0, 2).map((e) => `${e.type}:${e.object.metadata.name}`)).toEqual([
+      'ADDED:a',
+      'ADDED:b',
+    ]);
+    expect(events[2]).toMatchObject({
+      type: 'BOOKMARK',
+      object: { metadata: { annotations: { 'k8s.io/initial-events-end': 'true' } } },
+    });
+  });
+
+  it('answers a compacted RV with one ERROR 410 and a future RV with one ERROR 504', async () => {
+    const old = Number(emu.resourceVersion()) - 1;
+    emu.faults.compact();
+    const gone = await readWatch(`resourceVersion=${old}`);
+    expect(gone.events).toHaveLength(1);
+    expect(gone.events[0]).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
+    const future = await readWatch(`resourceVersion=${emu.resourceVersion() + 100}`);
+    expect(future.events).toHaveLength(1);
+    expect(future.events[0]).toMatchObject({ type: 'ERROR', object: { code: 504, reason: 'Timeout' } });
+  });
+
+  it('rejects an unsupported field selector with 400', async () => {
+    const res = await fetch(
+      `${emu.url}/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=data.x%3Dy`,
+      {
+        headers: { authorization: `Bearer ${emu.adminToken}` },
+      },
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe('field label not supported: data.x');
+  });
+});
