@@ -9,6 +9,7 @@
 //             {"id":5,"cmd":"close"}
 //   responses: {"id":1,"ok":true,"result":...,"at":<realtime ms with µs fraction>}
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { Announcer, type AnnouncerOptions } from '@ironlb/l2';
@@ -31,6 +32,10 @@ const announcer = await Announcer.start({
     ),
 });
 
+// Event-loop delay of this process (for the bench: is a slow reply our loop, or the CPU?).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
 type Request = { id: number; cmd: string; owned?: Record<string, string[]>; unclaimed?: string[] };
 
 function handle(req: Request): unknown {
@@ -45,6 +50,16 @@ function handle(req: Request): unknown {
       return announcer.owned().map((o) => ({ ifname: o.ifname, ip: o.ip.toString(), phase: o.phase }));
     case 'interfaces':
       return announcer.interfaces();
+    case 'loopDelay': {
+      const ms = (ns: number) => Math.round(ns / 1e3) / 1e3;
+      const r = {
+        p50ms: ms(loopDelay.percentile(50)),
+        p99ms: ms(loopDelay.percentile(99)),
+        maxms: ms(loopDelay.max),
+      };
+      loopDelay.reset();
+      return r;
+    }
     case 'close':
       setImmediate(() => {
         announcer.close();

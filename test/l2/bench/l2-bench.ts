@@ -34,6 +34,8 @@ interface StepResult {
   p50us: number | undefined;
   p99us: number | undefined;
   maxus: number | undefined;
+  /** Event-loop delay of the announcer process during the step (monitorEventLoopDelay, 1 ms resolution). */
+  announcerLoopDelay: { p50ms: number; p99ms: number; maxms: number };
 }
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -113,12 +115,14 @@ async function main(): Promise<void> {
       sent: number;
       replies: number;
       ms: number;
+      loop: { p50ms: number; p99ms: number; maxms: number };
     }[] = [];
     for (const responder of ['ironlb', 'kernel'] as const) {
       const template = requestTemplate(responder === 'ironlb' ? VIP : NODE_IP);
       for (const rate of RATES) {
         const first = seq;
         const repliesBefore = replies;
+        await announcer.request('loopDelay');
         const start = performance.now();
         let sent = 0;
         await new Promise<void>((resolve) => {
@@ -132,14 +136,26 @@ async function main(): Promise<void> {
               template[27] = seq & 0xff;
               client!.send(template);
             }
+            // A 1 ms timer, not a spin: the generator must leave the CPU to the responder.
             if (elapsed >= STEP_MS) resolve();
-            else setImmediate(tick);
+            else setTimeout(tick, 1);
           };
           tick();
         });
         const ms = performance.now() - start;
         await new Promise((r) => setTimeout(r, 200)); // replies in flight
-        steps.push({ responder, rate, first, last: seq - 1, sent, replies: replies - repliesBefore, ms });
+        const loop = (await announcer.request<{ p50ms: number; p99ms: number; maxms: number }>('loopDelay'))
+          .result;
+        steps.push({
+          responder,
+          rate,
+          first,
+          last: seq - 1,
+          sent,
+          replies: replies - repliesBefore,
+          ms,
+          loop,
+        });
         log(
           `  ${responder.padEnd(6)} ${String(rate).padStart(6)}/s: sent ${sent} in ${ms.toFixed(0)} ms, ${replies - repliesBefore} replies`,
         );
@@ -174,12 +190,14 @@ async function main(): Promise<void> {
         p50us: round(percentile(lat, 50)),
         p99us: round(percentile(lat, 99)),
         maxus: round(lat.at(-1)),
+        announcerLoopDelay: s.loop,
       };
     });
     for (const r of results) {
       log(
         `  ${r.responder.padEnd(6)} ${String(r.rate).padStart(6)}/s offered: ${r.sentPerSec} sent/s, ${r.repliesPerSec} replies/s, ` +
-          `latency p50 ${r.p50us} µs p99 ${r.p99us} µs (${r.matched} pairs in the capture)`,
+          `latency p50 ${r.p50us} µs p99 ${r.p99us} µs (${r.matched} pairs in the capture); ` +
+          `announcer loop delay p99 ${r.announcerLoopDelay.p99ms} ms`,
       );
     }
     const counters = await announcer.counters();
