@@ -51,6 +51,7 @@ export type {
   ApiStatusWriterOptions,
   ObjectWithStatus,
   StatusTarget,
+  StatusWriteOptions,
   StatusWriteResult,
   StatusWriter,
 } from './status-writer.js';

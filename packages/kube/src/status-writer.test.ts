@@ -131,6 +131,36 @@ describe('ApiStatusWriter', () => {
     }
   });
 
+  it('writes annotations with the status in one patch, and skips the write when both are satisfied', async () => {
+    const api = new FakeKubeApi(() => svc('2', ingress));
+    const w = new ApiStatusWriter({ api });
+    const target = { resource: coreResources.services, namespace: 'shop', name: 'web' };
+    const annotations = { 'example.com/pool': 'blue', 'example.com/old': null };
+    const r = await w.writeStatus({ ...target, current: svc('1', {}) }, ingress, { annotations });
+    expect(r.outcome).toBe('written');
+    expect(api.requests[0]!.body).toEqual({
+      metadata: { resourceVersion: '1', annotations },
+      status: ingress,
+    });
+    const done = {
+      ...svc('3', { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } }),
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        resourceVersion: '3',
+        annotations: { 'example.com/pool': 'blue' },
+      },
+    };
+    expect((await w.writeStatus({ ...target, current: done }, ingress, { annotations })).outcome).toBe(
+      'unchanged',
+    );
+    const other = { ...done, metadata: { ...done.metadata, annotations: { 'example.com/pool': 'red' } } };
+    expect((await w.writeStatus({ ...target, current: other }, ingress, { annotations })).outcome).toBe(
+      'written',
+    );
+    expect(api.requests).toHaveLength(2);
+  });
+
   it('writes nothing when the guard says this replica is not the leader', async () => {
     const api = new FakeKubeApi();
     const w = new ApiStatusWriter({ api, guard: () => false });
@@ -156,6 +186,20 @@ describe('FakeStatusWriter', () => {
     w.guard = () => false;
     expect((await w.writeStatus(t, { x: 1 })).outcome).toBe('notLeader');
     expect(w.applied).toHaveLength(3);
+  });
+
+  it('applies and compares annotations too', async () => {
+    const w = new FakeStatusWriter();
+    const t = { resource: coreResources.services, namespace: 'shop', name: 'web' };
+    const annotations = { 'example.com/pool': 'blue' };
+    expect((await w.writeStatus(t, ingress, { annotations })).outcome).toBe('written');
+    expect((await w.writeStatus(t, ingress, { annotations })).outcome).toBe('unchanged');
+    expect(w.annotationsOf(t)).toEqual(annotations);
+    expect((await w.writeStatus(t, ingress, { annotations: { 'example.com/pool': null } })).outcome).toBe(
+      'written',
+    );
+    expect(w.annotationsOf(t)).toEqual({});
+    expect(w.applied.map((x) => x.annotations)).toEqual([annotations, { 'example.com/pool': null }]);
   });
 });
 

@@ -38,13 +38,28 @@ export type StatusWriteResult =
       readonly error: unknown;
     };
 
+/** Metadata written together with the status, in the same request. */
+export interface StatusWriteOptions {
+  /**
+   * Annotations to set (`null` removes one), merged like the status. Only for kinds whose
+   * `/status` keeps metadata changes (core kinds such as Service); the API server drops them
+   * for custom resources, so they would never be satisfied there.
+   */
+  annotations?: Record<string, string | null>;
+}
+
 /** The narrow interface controllers depend on; FakeStatusWriter records calls in tests. */
 export interface StatusWriter {
   /**
    * Makes the object's status satisfy `status` (a merge patch: fields present are set, `null`
-   * removes a field, arrays are replaced whole). Never throws.
+   * removes a field, arrays are replaced whole), and its annotations satisfy
+   * `options.annotations`, in one request. Never throws.
    */
-  writeStatus(target: StatusTarget, status: Record<string, unknown>): Promise<StatusWriteResult>;
+  writeStatus(
+    target: StatusTarget,
+    status: Record<string, unknown>,
+    options?: StatusWriteOptions,
+  ): Promise<StatusWriteResult>;
 }
 
 export interface ApiStatusWriterOptions {
@@ -80,8 +95,12 @@ export class ApiStatusWriter implements StatusWriter {
     this.#logger = options.logger?.child({ component: 'status-writer' });
   }
 
-  async writeStatus(target: StatusTarget, status: Record<string, unknown>): Promise<StatusWriteResult> {
-    const result = await this.#write(target, status);
+  async writeStatus(
+    target: StatusTarget,
+    status: Record<string, unknown>,
+    options: StatusWriteOptions = {},
+  ): Promise<StatusWriteResult> {
+    const result = await this.#write(target, status, options.annotations);
     this.#o.metrics?.statusWrites.inc({ resource: target.resource.plural, outcome: result.outcome });
     if (result.outcome === 'failed')
       this.#logger?.warn(
@@ -98,7 +117,11 @@ export class ApiStatusWriter implements StatusWriter {
     return result;
   }
 
-  async #write(target: StatusTarget, status: Record<string, unknown>): Promise<StatusWriteResult> {
+  async #write(
+    target: StatusTarget,
+    status: Record<string, unknown>,
+    annotations: Record<string, string | null> | undefined,
+  ): Promise<StatusWriteResult> {
     const { api, guard } = this.#o;
     const path = resourcePath(target.resource, { namespace: target.namespace, name: target.name });
     let current = target.current;
@@ -113,15 +136,23 @@ export class ApiStatusWriter implements StatusWriter {
       } catch (err) {
         return isNotFound(err) ? { outcome: 'notFound' } : failure(err);
       }
-      if (isSatisfied(status, current.status)) return { outcome: 'unchanged' };
+      if (
+        isSatisfied(status, current.status) &&
+        (annotations === undefined || isSatisfied(annotations, current.metadata?.annotations))
+      )
+        return { outcome: 'unchanged' };
       if (guard && !guard()) return { outcome: 'notLeader' };
       const resourceVersion = current.metadata?.resourceVersion;
+      const metadata = {
+        ...(resourceVersion ? { resourceVersion } : {}),
+        ...(annotations ? { annotations } : {}),
+      };
       try {
         const object = await api.request<ObjectWithStatus>({
           method: 'PATCH',
           path: `${path}/status`,
           contentType: PatchType.merge,
-          body: resourceVersion ? { metadata: { resourceVersion }, status } : { status },
+          body: Object.keys(metadata).length > 0 ? { metadata, status } : { status },
         });
         if (resourceVersion && object?.metadata?.resourceVersion)
           this.#remember(path, { overRV: resourceVersion, object });
