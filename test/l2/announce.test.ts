@@ -82,6 +82,36 @@ describe('layer-2 announcement against the kernel', () => {
     ]);
   });
 
+  it('follows link changes: a new interface is picked up, a bridge port and a down link are not', async () => {
+    const status = async () =>
+      (await a2.interfaces()).map((i) => `${i.name}:${i.eligible ? 'yes' : i.reason}`).join(' ');
+    await node2.ip(['link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'peer1']);
+    await node2.ip(['link', 'set', 'eth1', 'up']);
+    await node2.ip(['link', 'set', 'peer1', 'up']);
+    await waitFor(async () => (await status()).includes('eth1:yes') || undefined, {
+      timeoutMs: 5000,
+      description: 'eth1 picked up',
+    });
+    await node2.ip(['link', 'add', 'br9', 'type', 'bridge']);
+    await node2.ip(['link', 'set', 'eth1', 'master', 'br9']);
+    await waitFor(async () => (await status()).includes('eth1:enslaved') || undefined, {
+      timeoutMs: 5000,
+      description: 'eth1 enslaved',
+    });
+    await node2.ip(['link', 'set', 'eth1', 'nomaster']);
+    await node2.ip(['link', 'set', 'eth1', 'down']);
+    await waitFor(async () => (await status()).includes('eth1:down') || undefined, {
+      timeoutMs: 5000,
+      description: 'eth1 down',
+    });
+    await node2.ip(['link', 'del', 'eth1']);
+    await node2.ip(['link', 'del', 'br9']);
+    await waitFor(async () => !(await status()).includes('eth1') || undefined, {
+      timeoutMs: 5000,
+      description: 'eth1 gone',
+    });
+  });
+
   it('IPv4: the client resolves the VIP to the owner, arping gets the owner’s reply, the data path works', async () => {
     await a1.setOwned({ eth0: [VIP] });
     const r = await client.exec(['ping', '-c', '1', '-W', '2', VIP]);
