@@ -4,6 +4,7 @@
 // HTTPS here: kubectl sends no bearer token over plain HTTP, so RBAC needs TLS to see who calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AuthenticationV1Api,
   AuthorizationV1Api,
   CoordinationV1Api,
   CoreV1Api,
@@ -153,6 +154,33 @@ describe('RBAC', () => {
     } finally {
       k.cleanup();
     }
+  });
+
+  it('kubectl create token mints a working ServiceAccount token', async () => {
+    const core = kubeConfigFor(emu).makeApiClient(CoreV1Api);
+    await core.createNamespacedServiceAccount({
+      namespace: 'ironlb',
+      body: { metadata: { name: 'controller' } },
+    });
+    const k = new Kubectl(emu);
+    try {
+      const token = (await k.run(['create', 'token', 'controller', '-n', 'ironlb'])).stdout.trim();
+      const whoami = kubeConfigFor(emu, { token }).makeApiClient(AuthenticationV1Api);
+      const review = await whoami.createSelfSubjectReview({ body: {} });
+      expect(review.status!.userInfo!.username).toBe(SA);
+      const missing = await k.run(['create', 'token', 'nobody', '-n', 'ironlb'], {
+        fail: true,
+        allow: [{ method: 'POST', path: /token$/, status: 404 }],
+      });
+      expect(missing.stderr).toContain('serviceaccounts "nobody" not found');
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  it('refuses to delete the default namespace', async () => {
+    const r = await codeOf(kubeConfigFor(emu).makeApiClient(CoreV1Api).deleteNamespace({ name: 'default' }));
+    expect(r.code).toBe(403);
   });
 
   it('an unknown token gets 401', async () => {

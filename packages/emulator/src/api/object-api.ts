@@ -118,7 +118,6 @@ export class ObjectApi {
     if (rt.strategy.dropStatusOnCreate) delete obj.status;
     const b = this.bucket(rt);
     if (b.objects.has(objectKey(m.namespace, m.name))) throw alreadyExists(rt, m.name);
-    validateObject(obj, undefined, rt, ctx);
     rt.strategy.prepareForCreate?.(obj, ctx);
     validateObject(obj, undefined, rt, ctx);
     if (opts.dryRun) {
@@ -232,6 +231,8 @@ export class ObjectApi {
     const ctx = this.ctx();
     const hasFinalizers = (old.metadata.finalizers ?? []).length > 0;
     const isNamespace = rt === this.deps.namespaceType;
+    if (isNamespace && PROTECTED_NAMESPACES.includes(name))
+      throw forbidden(rt, name, 'this namespace may not be deleted');
     if (hasFinalizers || isNamespace) {
       if (old.metadata.deletionTimestamp || options.dryRun) return { code: 200, body: old, object: old };
       const marked: KObject = clone(old);
@@ -270,6 +271,7 @@ export class ObjectApi {
 }
 
 const FIRST = ['apiVersion', 'kind', 'metadata'];
+const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
 /** Key order of stored objects: apiVersion, kind, metadata, then the rest as given. */
 export function orderKeys(obj: KObject): KObject {

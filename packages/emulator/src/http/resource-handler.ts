@@ -8,6 +8,7 @@ import { PROTOBUF_CONTENT_TYPE } from '../protobuf/kube-protobuf.js';
 import { decodeRequestBody } from './request-body.js';
 import { isObject } from '../json-value.js';
 import type { KObject } from '../kobject.js';
+import { rfc3339Seconds } from '../kobject.js';
 import type { ResourceType } from '../kinds/resource-type.js';
 import { parseFieldSelector } from '../selectors/field-selector.js';
 import { parseLabelSelector } from '../selectors/label-selector.js';
@@ -43,7 +44,9 @@ export function verbOf(method: string, info: ResourceRequest, query: URLSearchPa
 export function resolveType(env: ServerEnv, info: ResourceRequest): ResourceType {
   const rt = env.registry.lookup(info.group, info.version, info.resource);
   if (!rt) throw notFoundPath();
-  if (info.subresource && !(info.subresource === 'status' && rt.statusSubresource)) throw notFoundPath();
+  const tokenRequest = info.subresource === 'token' && rt.group === '' && rt.plural === 'serviceaccounts';
+  if (info.subresource && !(info.subresource === 'status' && rt.statusSubresource) && !tokenRequest)
+    throw notFoundPath();
   if (!rt.namespaced && info.namespace !== undefined) throw notFoundPath();
   return rt;
 }
@@ -89,6 +92,26 @@ function sendObject(
 function includeOf(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/**
+ * `serviceaccounts/<name>/token` (TokenRequest, what `kubectl create token` calls): a bearer
+ * token that authenticates as the ServiceAccount. The request body (audiences, expiry) is
+ * ignored and the token does not expire.
+ */
+function createToken(env: ServerEnv, rt: ResourceType, ns: string | undefined, name: string): object {
+  const sa = env.api.get(rt, ns, name);
+  const now = env.now();
+  return {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace: ns, creationTimestamp: rfc3339Seconds(now) },
+    spec: { audiences: null, expirationSeconds: 3600, boundObjectRef: null },
+    status: {
+      token: env.authn.tokenFor({ serviceAccount: sa.metadata.name!, namespace: sa.metadata.namespace }),
+      expirationTimestamp: rfc3339Seconds(now + 3600_000),
+    },
+  };
 }
 
 export async function handleResource(
@@ -137,6 +160,11 @@ export async function handleResource(
       return;
     }
     case 'create': {
+      if (info.subresource === 'token' && info.name) {
+        await readBodyBytes(req);
+        sendJson(res, 201, createToken(env, rt, ns, info.name));
+        return;
+      }
       if (info.name || info.subresource) throw methodNotAllowed();
       if (rt.namespaced && !ns) throw notFoundPath();
       const opts = writeOptions(query);

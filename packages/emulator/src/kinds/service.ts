@@ -378,6 +378,7 @@ export const serviceType: ResourceType = defineType({
     nameRule: 'dns1035Label',
     prepareForCreate,
     prepareForUpdate,
+    validate: (obj) => validate(obj),
     afterDelete: (obj, ctx) => release(obj, ctx.alloc),
     fields: {
       'spec.clusterIP': (o) => (o.spec as Spec | undefined)?.clusterIP,
