@@ -290,6 +290,17 @@ describe('dual-stack', () => {
     expect(outcome(a.allocate(request('s', { primaryFamily: 6 })))).toBe(R.familyUnavailable);
   });
 
+  it('keeps both addresses when the primary family changes, primary first', () => {
+    const a = new Allocator({ pools });
+    const dual = { ipFamilyPolicy: 'PreferDualStack' as const };
+    expect(outcome(a.allocate(request('s', dual)))).toEqual(['198.51.100.0', '2001:db8::']);
+    const flipped = a.allocate(request('s', { ...dual, primaryFamily: 6 }));
+    expect(flipped.ok && flipped.changed).toBe(true);
+    expect(outcome(flipped)).toEqual(['2001:db8::', '198.51.100.0']);
+    const again = a.allocate(request('s', { ...dual, primaryFamily: 6 }));
+    expect(again.ok && again.changed).toBe(false);
+  });
+
   it('a single-stack allocation grows to dual-stack in its pool, and shrinks back', () => {
     const a = new Allocator({ pools });
     expect(outcome(a.allocate(request('s', { pool: 'w-dual' })))).toEqual(['198.51.100.0']);

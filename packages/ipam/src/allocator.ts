@@ -314,15 +314,13 @@ export class Allocator {
       if (request.policy === 'RequireDualStack' && (!grow || 'ok' in grow)) return undefined;
     }
     const metaChanged = !sameMeta(current.meta, meta);
-    const changed = metaChanged || drop !== undefined || (grow !== undefined && !('ok' in grow));
+    const reordered = current.holdings.length === 2 && current.holdings[0]!.ip.family !== primary;
+    const changed = metaChanged || reordered || drop !== undefined || (grow !== undefined && !('ok' in grow));
     state.updateMeta(current, meta);
     if (drop) state.removeHolding(current, drop);
-    if (grow && !('ok' in grow)) {
-      state.extend(current, grow);
-      current.holdings.sort(
-        (a, b) => (a.ip.family === primary ? -1 : 0) - (b.ip.family === primary ? -1 : 0),
-      );
-    }
+    if (grow && !('ok' in grow)) state.extend(current, grow);
+    const reorder = current.holdings.length === 2 && current.holdings[0]!.ip.family !== primary;
+    if (reorder) current.holdings.reverse(); // primary family first
     // A claim blocked by this Service's old sharing data may fit now; one on a dropped address too.
     if (metaChanged || drop) this.#retry(drop ? [...current.holdings, drop] : current.holdings, effects);
     return { changed };
