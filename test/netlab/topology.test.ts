@@ -114,10 +114,12 @@ describe('netlab topology: switch, hosts, links, processes', () => {
   });
 
   it('spawns tracked processes inside the namespace, with logs, kill and waitExit', async () => {
-    const proc = await a.spawn(['sh', '-c', 'echo started; readlink /proc/self/ns/net; exec sleep 60'], {
+    // The marker is computed by the shell so that it cannot match the log header, which
+    // repeats the command line.
+    const proc = await a.spawn(['sh', '-c', 'echo "up-$((40 + 2))"; exec sleep 60'], {
       name: 'sleeper',
     });
-    await proc.waitForLog('started', { timeoutMs: 5000 });
+    await proc.waitForLog('up-42', { timeoutMs: 5000 });
     expect(proc.alive()).toBe(true);
     const nsOfProc = execFileSync('readlink', [`/proc/${proc.pid}/ns/net`], { encoding: 'utf8' }).trim();
     const nsOfHost = (await a.run(['readlink', '/proc/self/ns/net'])).trim();

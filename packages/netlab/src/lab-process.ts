@@ -216,8 +216,11 @@ export class LabProcess {
     pattern: RegExp | string,
     options: { timeoutMs: number; intervalMs?: number },
   ): Promise<string> {
+    // Lines netlab itself writes (`# netlab ... start: <argv>`) repeat the command line, so
+    // they could match a pattern the process has not printed yet: skip them.
     const test = (line: string): boolean =>
-      typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line);
+      !line.startsWith('# netlab ') &&
+      (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
     return waitFor(
       () => {
         const exitedBefore = this.#exitStatus !== undefined;
