@@ -7,7 +7,7 @@ import { clone, isObject } from '../json-value.js';
 import type { KObject } from '../kobject.js';
 import { nameSuffix, objectKey, rfc3339Seconds } from '../kobject.js';
 import type { ResourceType, StrategyContext } from '../kinds/resource-type.js';
-import type { ServiceAllocator } from '../kinds/service-alloc.js';
+import type { ServiceAllocator } from '../kinds/ip-port-allocator.js';
 import type { LabelSelector } from '../selectors/label-selector.js';
 import { matchesLabels } from '../selectors/label-selector.js';
 import type { FieldSelector } from '../selectors/field-selector.js';

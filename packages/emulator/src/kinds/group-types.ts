@@ -121,7 +121,6 @@ export const eventsV1Type: ResourceType = defineType({
   kind: 'Event',
   plural: 'events',
   singular: 'event',
-  shortNames: ['ev'],
   namespaced: true,
   statusSubresource: false,
   strategy: baseStrategy({

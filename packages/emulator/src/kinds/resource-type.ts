@@ -9,7 +9,7 @@ import type { SmpSchema } from '../patch/strategic-merge.js';
 import type { FieldGetter } from '../selectors/field-selector.js';
 import type { KnownFields } from '../schema/known-fields.js';
 import type { Store } from '../store/store.js';
-import type { ServiceAllocator } from './service-alloc.js';
+import type { ServiceAllocator } from './ip-port-allocator.js';
 import type { CrdRuntime } from './custom-resource.js';
 
 export interface StrategyContext {
