@@ -17,6 +17,8 @@ import { SpeakerHandle } from '../../packages/bfd/bench/speaker-handle.js';
 
 const ROUTER = '192.0.2.1';
 const NODE = '192.0.2.11';
+const ROUTER6 = '2001:db8::1';
+const NODE6 = '2001:db8::11';
 const profile = { transmitInterval: 100, receiveInterval: 100, detectMultiplier: 3 };
 
 let lab: Lab;
@@ -43,13 +45,13 @@ beforeAll(async () => {
   router = await lab.addHost('router', {
     switch: sw,
     link: { mac: '02:00:00:00:00:01' },
-    addresses: [`${ROUTER}/24`],
+    addresses: [`${ROUTER}/24`, `${ROUTER6}/64`],
     role: 'router',
   });
   node = await lab.addHost('node1', {
     switch: sw,
     link: { mac: '02:00:00:00:00:02' },
-    addresses: [`${NODE}/24`],
+    addresses: [`${NODE}/24`, `${NODE6}/64`],
     role: 'node',
   });
   frr = await startFrr(router, {
@@ -226,5 +228,33 @@ describe('@ironlb/bfd against FRR bfdd', () => {
       since,
     });
     expect(down).toMatchObject({ reason: 'neighborSignaledSessionDown' });
+  });
+
+  it('runs over IPv6 too (hop limit 255, udp6)', async () => {
+    await frr.configure([
+      'bfd',
+      `peer ${NODE6} local-address ${ROUTER6} interface eth0`,
+      'receive-interval 100',
+      'transmit-interval 100',
+    ]);
+    const speaker = await SpeakerHandle.start(node, { sessions: [{ local: NODE6, peer: ROUTER6, profile }] });
+    speakers.push(speaker);
+    await speaker.waitFor((l) => l.event === 'sessionUp', {
+      timeoutMs: 10_000,
+      description: 'IPv6 session Up',
+    });
+    const peer = await waitFor(
+      async () =>
+        (await frr.bfdPeers()).find(
+          (p) => p.peer === NODE6 && p.status === 'up' && p['remote-transmit-interval'] === 100,
+        ),
+      { timeoutMs: 10_000, description: 'bfdd sees the IPv6 session up at 100 ms' },
+    );
+    expect(peer).toMatchObject({ 'remote-receive-interval': 100, 'remote-detect-multiplier': 3 });
+    speaker.killHard();
+    await waitFor(async () => (await frr.bfdPeers()).some((p) => p.peer === NODE6 && p.status === 'down'), {
+      timeoutMs: 5_000,
+      description: 'bfdd notices the IPv6 peer is gone',
+    });
   });
 });

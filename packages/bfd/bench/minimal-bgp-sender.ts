@@ -120,6 +120,7 @@ export class MinimalBgpSender {
   readonly #socket: Socket;
   #keepalive: NodeJS.Timeout | undefined;
   #established = false;
+  #done = false;
   onEstablished: () => void = () => {};
   onClosed: (why: string) => void = () => {};
 
@@ -180,10 +181,13 @@ export class MinimalBgpSender {
     this.#closed(why);
   }
 
+  /** Reports the end of the session once, whether or not it was established (for a retry). */
   #closed(why: string): void {
+    if (this.#done) return;
+    this.#done = true;
     if (this.#keepalive) clearInterval(this.#keepalive);
     this.#keepalive = undefined;
-    if (this.#established || why !== 'tcpClosed') this.onClosed(why);
     this.#established = false;
+    this.onClosed(why);
   }
 }

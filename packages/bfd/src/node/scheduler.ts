@@ -74,8 +74,11 @@ export function createTimerScheduler(
         if (!top.live) continue;
         top.live = false;
         byId.delete(top.id);
-        options.onLateness?.(now - top.at);
-        top.fire(Math.max(now, top.at));
+        // A fresh reading for each entry: the loop itself takes time (and the thread may be
+        // descheduled in it), and a session computes its next deadline from this value.
+        const at = clock.nowUs();
+        options.onLateness?.(at - top.at);
+        top.fire(Math.max(at, top.at));
       }
     } finally {
       running = false;
