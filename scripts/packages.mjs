@@ -45,7 +45,8 @@ export const packages = {
     coreDir: true,
     description: 'Authenticated SWIM-style failure detection among speakers',
   },
-  sys: { layer: 2, pure: false, description: 'Native addon: AF_PACKET, TCP MD5, socket TTL, multicast' },
+  // sys sits below the protocol node/ sides that load it (l2, bgp, bfd), so it is layer 1 though not pure.
+  sys: { layer: 1, pure: false, description: 'Native addon: AF_PACKET, TCP MD5, socket TTL, multicast' },
   kube: { layer: 2, pure: false, description: 'Controller runtime over @kubernetes/client-node' },
   emulator: { layer: 2, pure: false, description: 'Kubernetes API server emulator for tests and the lab' },
   netlab: {

@@ -1,6 +1,3 @@
-// @ironlb/sys is the native addon l2/node sits on (ARCHITECTURE.md: sys, layer 2, is loaded by
-// l2/node); scripts/packages.mjs does not list it in l2's mayImport yet (reported, not our file).
-// eslint-disable-next-line ironlb/layering
 import {
   AfPacketSocket,
   Bpf,
