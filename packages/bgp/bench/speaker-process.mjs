@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers';
-import { BgpListener, BgpSession } from '@ironlb/bgp';
+import { AdvertisementTable, BgpListener, BgpSession } from '@ironlb/bgp';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const out = (o) => process.stdout.write(`${JSON.stringify({ ...o, t: performance.now() })}\n`);
@@ -123,8 +123,10 @@ if (config.control) {
   await new Promise((resolve) => server.listen(config.control, resolve));
 }
 
-const initial = routesOf(config);
-if (config.routes || config.hosts) for (const s of sessions) s.setAdvertisements(initial);
+if (config.routes || config.hosts) {
+  const table = AdvertisementTable.from(routesOf(config));
+  for (const s of sessions) s.setAdvertisements(table);
+}
 for (const s of sessions) s.start();
 out({ event: 'ready', pid: process.pid, memory: process.memoryUsage().rss });
 

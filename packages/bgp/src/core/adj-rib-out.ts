@@ -1,5 +1,5 @@
-import type { Family } from './codec/prefix.js';
-import type { Rib, RibEntry } from './route.js';
+import { familyOfKey, type Family } from './codec/prefix.js';
+import type { Rib, RouteAttributes } from './route.js';
 
 /**
  * What to send to bring a peer from `advertised` to `desired` (MetalLB `Session.Set`, Cilium's
@@ -10,30 +10,33 @@ import type { Rib, RibEntry } from './route.js';
  */
 export interface RibDiff {
   readonly announce: readonly AnnounceGroup[];
-  readonly withdraw: readonly RibEntry[];
+  /** Prefix keys to withdraw. */
+  readonly withdraw: readonly string[];
 }
 
 export interface AnnounceGroup {
   readonly family: Family;
-  readonly attributesKey: string;
-  readonly entries: RibEntry[];
+  readonly attributes: RouteAttributes;
+  /** Prefix keys. */
+  readonly prefixes: string[];
 }
 
 export function diffRib(desired: Rib, advertised: Rib): RibDiff {
   const groups = new Map<string, AnnounceGroup>();
-  for (const [key, entry] of desired) {
+  for (const [key, attributes] of desired) {
     const old = advertised.get(key);
-    if (old && old.attributes.key === entry.attributes.key) continue;
-    const gk = `${entry.prefix.family}|${entry.attributes.key}`;
+    if (old && (old === attributes || old.key === attributes.key)) continue;
+    const family = familyOfKey(key);
+    const gk = `${family}|${attributes.key}`;
     let g = groups.get(gk);
     if (!g) {
-      g = { family: entry.prefix.family, attributesKey: entry.attributes.key, entries: [] };
+      g = { family, attributes, prefixes: [] };
       groups.set(gk, g);
     }
-    g.entries.push(entry);
+    g.prefixes.push(key);
   }
-  const withdraw: RibEntry[] = [];
-  for (const [key, entry] of advertised) if (!desired.has(key)) withdraw.push(entry);
+  const withdraw: string[] = [];
+  if (advertised !== desired) for (const key of advertised.keys()) if (!desired.has(key)) withdraw.push(key);
   return { announce: [...groups.values()], withdraw };
 }
 
@@ -45,10 +48,6 @@ export function isEmptyDiff(d: RibDiff): boolean {
 /** Counts prefixes of a table per family. */
 export function countByFamily(rib: Rib): { ipv4: number; ipv6: number } {
   let ipv4 = 0;
-  let ipv6 = 0;
-  for (const e of rib.values()) {
-    if (e.prefix.family === 4) ipv4++;
-    else ipv6++;
-  }
-  return { ipv4, ipv6 };
+  for (const key of rib.keys()) if (familyOfKey(key) === 4) ipv4++;
+  return { ipv4, ipv6: rib.size - ipv4 };
 }

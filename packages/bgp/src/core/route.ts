@@ -1,9 +1,8 @@
 import type { LargeCommunity } from './codec/attribute-types.js';
-import type { BgpPrefix } from './codec/prefix.js';
 
 /**
  * The attributes of one route we advertise, normalised: communities sorted and unique, next
- * hop as bytes. Entries with equal attributes share one object and one `key`, which is what
+ * hop as bytes. Routes with equal attributes share one object and one `key`, which is what
  * groups prefixes into the same UPDATE.
  */
 export interface RouteAttributes {
@@ -18,16 +17,12 @@ export interface RouteAttributes {
   readonly key: string;
 }
 
-/** One prefix of an Adj-RIB-Out. */
-export interface RibEntry {
-  readonly prefix: BgpPrefix;
-  /** `prefixKey(prefix)`. */
-  readonly key: string;
-  readonly attributes: RouteAttributes;
-}
-
-/** A desired or advertised table: prefix key to entry. */
-export type Rib = ReadonlyMap<string, RibEntry>;
+/**
+ * A desired or advertised table: prefix key (`prefixKey`) to attributes. Keys rather than
+ * prefix objects keep 100,000 routes to a few megabytes; the packer writes NLRI straight from
+ * the keys.
+ */
+export type Rib = ReadonlyMap<string, RouteAttributes>;
 
 function hex(bytes: Uint8Array): string {
   let s = '';
@@ -37,11 +32,11 @@ function hex(bytes: Uint8Array): string {
 
 /** Builds (and normalises) an attribute set with its key. */
 export function routeAttributes(input: {
-  nextHop?: Uint8Array;
+  nextHop?: Uint8Array | undefined;
   communities?: readonly number[];
   largeCommunities?: readonly LargeCommunity[];
-  localPref?: number;
-  med?: number;
+  localPref?: number | undefined;
+  med?: number | undefined;
 }): RouteAttributes {
   const communities = [...new Set(input.communities ?? [])].sort((a, b) => a - b);
   const seen = new Set<string>();
@@ -62,7 +57,7 @@ export function routeAttributes(input: {
   const key = [
     input.nextHop ? hex(input.nextHop) : '-',
     communities.join(','),
-    [...seen].sort().join(','),
+    largeCommunities.map((c) => `${c.globalAdministrator}:${c.localData1}:${c.localData2}`).join(','),
     input.localPref ?? '-',
     input.med ?? '-',
   ].join('|');

@@ -4,7 +4,7 @@ import { Writer } from '@ironlb/wire';
 import { ipBytes, prefixText } from '../testing/prefixes.js';
 import { createFramer } from './codec/framer.js';
 import { decodeMessage, type BgpMessage } from './codec/message.js';
-import { prefixFromAddress, type BgpPrefix } from './codec/prefix.js';
+import { prefixFromAddress, prefixKey, type BgpPrefix } from './codec/prefix.js';
 import type { UpdateMessage } from './codec/update.js';
 import { checkUpdate } from './codec/update-check.js';
 import { routeAttributes } from './route.js';
@@ -19,9 +19,13 @@ const ebgp: ExportContext = {
   nextHop6: ipBytes('2001:db8::11'),
 };
 
-function hosts(n: number): BgpPrefix[] {
-  return Array.from({ length: n }, (_, i) => prefixFromAddress(Uint8Array.of(198, 18, i >> 8, i & 255), 32));
+function hosts(n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    prefixKey(prefixFromAddress(Uint8Array.of(198, 18, i >> 8, i & 255), 32)),
+  );
 }
+
+const keys = (ps: BgpPrefix[]) => ps.map(prefixKey);
 
 function frames(bytes: Uint8Array, maxLength: number): UpdateMessage[] {
   const f = createFramer({ maxLength });
@@ -103,7 +107,7 @@ describe('packAnnouncements', () => {
     const v6 = Array.from({ length: 300 }, (_, i) =>
       prefixFromAddress(ipBytes(`2001:db8:100::${i.toString(16)}`), 128),
     );
-    expect(packAnnouncements(w, 6, routeAttributes({}), v6, ctx)).toBe(2);
+    expect(packAnnouncements(w, 6, routeAttributes({}), keys(v6), ctx)).toBe(2);
     const us = frames(w.finish(), 4096);
     const mp = us[0]!.pathAttributes[0]!;
     expect(mp.type).toBe('MP_REACH_NLRI');
@@ -118,13 +122,10 @@ describe('packAnnouncements', () => {
   it('writes nothing without a next hop of the family', () => {
     const w = new Writer();
     expect(
-      packAnnouncements(
-        w,
-        6,
-        routeAttributes({}),
-        hosts(1).map(() => prefixFromAddress(new Uint8Array(16), 0)),
-        { ...ebgp, nextHop6: undefined },
-      ),
+      packAnnouncements(w, 6, routeAttributes({}), [prefixKey(prefixFromAddress(new Uint8Array(16), 0))], {
+        ...ebgp,
+        nextHop6: undefined,
+      }),
     ).toBe(0);
     expect(w.length).toBe(0);
   });
@@ -135,7 +136,7 @@ describe('packWithdrawals and End-of-RIB', () => {
     const w = new Writer();
     packWithdrawals(w, 4, hosts(2000), 4096);
     const v6 = [prefixFromAddress(ipBytes('2001:db8::10'), 128)];
-    packWithdrawals(w, 6, v6, 4096);
+    packWithdrawals(w, 6, keys(v6), 4096);
     const us = frames(w.finish(), 4096);
     expect(us.slice(0, -1).reduce((s, u) => s + u.withdrawnRoutes.length, 0)).toBe(2000);
     expect(us.at(-1)!.pathAttributes).toEqual([{ type: 'MP_UNREACH_NLRI', afi: 2, safi: 1, withdrawn: v6 }]);
@@ -159,8 +160,8 @@ describe('packWithdrawals and End-of-RIB', () => {
   ])('every IPv6 prefix comes out exactly once, in messages within the limit', (raw, maxLength) => {
     const ps = raw.map(([a, l]) => prefixFromAddress(a, l));
     const w = new Writer();
-    packAnnouncements(w, 6, routeAttributes({}), ps, { ...ebgp, maxLength });
-    packWithdrawals(w, 6, ps, maxLength);
+    packAnnouncements(w, 6, routeAttributes({}), keys(ps), { ...ebgp, maxLength });
+    packWithdrawals(w, 6, keys(ps), maxLength);
     const us = frames(w.finish(), maxLength);
     const announced = us.flatMap((u) =>
       u.pathAttributes.flatMap((a) => (a.type === 'MP_REACH_NLRI' ? a.nlri : [])),

@@ -1,7 +1,7 @@
 import { Writer } from '@ironlb/wire';
 import { encodeAttribute } from './codec/attributes.js';
 import type { PathAttribute } from './codec/attribute-types.js';
-import { afiOfFamily, type BgpPrefix, type Family } from './codec/prefix.js';
+import { afiOfFamily, prefixKeyWireLength, writePrefixKey, type Family } from './codec/prefix.js';
 import {
   AS_TRANS,
   AsPathSegmentType,
@@ -100,14 +100,15 @@ function startMessage(w: Writer): { start: number; lengthAt: number } {
 }
 
 /**
- * Appends UPDATEs announcing `prefixes` (all of `family`) with one attribute set. Returns the
- * number of UPDATEs written. Nothing is written when there is no next hop for the family.
+ * Appends UPDATEs announcing `prefixes` (prefix keys, all of `family`) with one attribute set.
+ * Returns the number of UPDATEs written. Nothing is written when there is no next hop for the
+ * family.
  */
 export function packAnnouncements(
   w: Writer,
   family: Family,
   attrs: RouteAttributes,
-  prefixes: readonly BgpPrefix[],
+  prefixes: readonly string[],
   ctx: ExportContext,
 ): number {
   const nextHop = exportNextHop(attrs, family, ctx);
@@ -124,9 +125,9 @@ export function packAnnouncements(
       let size = w.length - start;
       while (i < prefixes.length) {
         const p = prefixes[i]!;
-        const n = 1 + p.bytes.length;
+        const n = prefixKeyWireLength(p);
         if (size + n > ctx.maxLength) break;
-        w.u8(p.length).bytes(p.bytes);
+        writePrefixKey(w, p);
         size += n;
         i++;
       }
@@ -141,9 +142,9 @@ export function packAnnouncements(
       let size = w.length - start + common.length;
       while (i < prefixes.length) {
         const p = prefixes[i]!;
-        const n = 1 + p.bytes.length;
+        const n = prefixKeyWireLength(p);
         if (size + n > ctx.maxLength) break;
-        w.u8(p.length).bytes(p.bytes);
+        writePrefixKey(w, p);
         size += n;
         i++;
       }
@@ -157,11 +158,11 @@ export function packAnnouncements(
   return messages;
 }
 
-/** Appends UPDATEs withdrawing `prefixes` (all of `family`). Returns the number written. */
+/** Appends UPDATEs withdrawing `prefixes` (prefix keys, all of `family`). Returns the number written. */
 export function packWithdrawals(
   w: Writer,
   family: Family,
-  prefixes: readonly BgpPrefix[],
+  prefixes: readonly string[],
   maxLength: number,
 ): number {
   let messages = 0;
@@ -172,10 +173,10 @@ export function packWithdrawals(
       const wAt = w.reserveU16();
       const wStart = w.length;
       let size = w.length - start + 2;
-      while (i < prefixes.length && size + 1 + prefixes[i]!.bytes.length <= maxLength) {
+      while (i < prefixes.length && size + prefixKeyWireLength(prefixes[i]!) <= maxLength) {
         const p = prefixes[i++]!;
-        w.u8(p.length).bytes(p.bytes);
-        size += 1 + p.bytes.length;
+        writePrefixKey(w, p);
+        size += prefixKeyWireLength(p);
       }
       w.patchU16(wAt, w.length - wStart);
       w.u16(0);
@@ -188,10 +189,10 @@ export function packWithdrawals(
       const mpStart = w.length;
       w.u16(afiOfFamily(6)).u8(Safi.Unicast);
       let size = w.length - start;
-      while (i < prefixes.length && size + 1 + prefixes[i]!.bytes.length <= maxLength) {
+      while (i < prefixes.length && size + prefixKeyWireLength(prefixes[i]!) <= maxLength) {
         const p = prefixes[i++]!;
-        w.u8(p.length).bytes(p.bytes);
-        size += 1 + p.bytes.length;
+        writePrefixKey(w, p);
+        size += prefixKeyWireLength(p);
       }
       w.patchU16(mpLenAt, w.length - mpStart);
       w.patchU16(attrLenAt, w.length - attrStart);

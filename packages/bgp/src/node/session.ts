@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { Writer } from '@ironlb/wire';
-import { buildRib, type Advertisement, type RejectedAdvertisement } from '../core/advertisement.js';
+import { AdvertisementTable, type Advertisement, type RejectedAdvertisement } from '../core/advertisement.js';
 import { countByFamily, diffRib } from '../core/adj-rib-out.js';
 import { describeNotification } from '../core/codec/notification.js';
-import { familyOfAfi, type Family } from '../core/codec/prefix.js';
+import { familyOfAfi, familyOfKey, type Family } from '../core/codec/prefix.js';
 import type { UpdateVerdict } from '../core/codec/update-check.js';
 import type { RouteRefreshMessage } from '../core/codec/route-refresh.js';
 import { maxMessageLength } from '../core/codec/message.js';
@@ -20,7 +20,7 @@ import type {
   FsmEventType,
   Negotiated,
 } from '../core/fsm/types.js';
-import type { Rib, RibEntry } from '../core/route.js';
+import type { Rib, RouteAttributes } from '../core/route.js';
 import {
   packAnnouncements,
   packEndOfRib,
@@ -79,7 +79,7 @@ const stateRank: Record<BgpState, number> = {
  * One BGP peer: runs the FSM over up to two TCP connections (ours and the peer's, while a
  * collision is being resolved), keeps the peer's Adj-RIB-Out and sends only differences.
  *
- *   setAdvertisements(all) --buildRib--> desired --diffRib(desired, advertised)--> packer --> socket
+ *   setAdvertisements(all) --AdvertisementTable--> desired --diffRib(desired, advertised)--> packer --> socket
  *   socket --framer--> decodeMessage --> FSM step --> actions (send, timers, connect, close)
  *
  * Received UPDATEs are decoded and checked (RFC 7606) and counted, never installed.
@@ -93,7 +93,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   readonly #dialer: Dialer;
   #primary: Connection;
   #secondary: Connection | undefined;
-  #desired: Map<string, RibEntry> | undefined;
+  #desired: AdvertisementTable | undefined;
   #advertised: Rib = new Map();
   #endOfRibSent: Family[] = [];
   #endOfRibReceived: Family[] = [];
@@ -183,15 +183,20 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
    * Replaces the whole set of routes this peer should have. Only the difference from what
    * the peer has is sent, packed many prefixes per UPDATE; End-of-RIB follows the first full
    * table of each session. Invalid or duplicate advertisements are returned, not thrown.
+   * Pass an `AdvertisementTable` built once to give several sessions the same routes without
+   * a copy per session.
    */
-  setAdvertisements(ads: Iterable<Advertisement>): { accepted: number; rejected: RejectedAdvertisement[] } {
-    const { rib, rejected } = buildRib(ads);
-    for (const r of rejected) {
+  setAdvertisements(ads: Iterable<Advertisement> | AdvertisementTable): {
+    accepted: number;
+    rejected: readonly RejectedAdvertisement[];
+  } {
+    const table = ads instanceof AdvertisementTable ? ads : AdvertisementTable.from(ads);
+    for (const r of table.rejected) {
       this.logger.warn({ event: 'advertisementRejected', reason: r.reason, detail: r.detail });
     }
-    this.#desired = rib;
+    this.#desired = table;
     this.#sync();
-    return { accepted: rib.size, rejected };
+    return { accepted: table.size, rejected: table.rejected };
   }
 
   /**
@@ -277,13 +282,15 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
     const ctx = this.#exportContext(conn, n);
     const usable = (f: Family) =>
       n.families.includes(f) && (f === 4 ? ctx.nextHop4 !== undefined : ctx.nextHop6 !== undefined);
-    let sendable: Rib = this.#desired;
+    const table = this.#desired;
+    let sendable: Rib = table.rib;
     let unsendable = 0;
-    if (!usable(4) || !usable(6)) {
-      const filtered = new Map<string, RibEntry>();
-      for (const [k, e] of this.#desired) {
-        const f = e.prefix.family;
-        if (n.families.includes(f) && (usable(f) || e.attributes.nextHop)) filtered.set(k, e);
+    // Copy the table only when some of its routes cannot go to this peer.
+    if ((table.ipv4 > 0 && !usable(4)) || (table.ipv6 > 0 && !usable(6))) {
+      const filtered = new Map<string, RouteAttributes>();
+      for (const [k, a] of table.rib) {
+        const f = familyOfKey(k);
+        if (n.families.includes(f) && (usable(f) || a.nextHop)) filtered.set(k, a);
         else unsendable++;
       }
       sendable = filtered;
@@ -293,19 +300,10 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
     const w = new Writer(64 * 1024);
     let updates = 0;
     for (const f of [4, 6] as const) {
-      const gone = diff.withdraw.filter((e) => e.prefix.family === f).map((e) => e.prefix);
+      const gone = diff.withdraw.filter((k) => familyOfKey(k) === f);
       if (gone.length > 0) updates += packWithdrawals(w, f, gone, ctx.maxLength);
     }
-    for (const g of diff.announce) {
-      const attrs = g.entries[0]!.attributes;
-      updates += packAnnouncements(
-        w,
-        g.family,
-        attrs,
-        g.entries.map((e) => e.prefix),
-        ctx,
-      );
-    }
+    for (const g of diff.announce) updates += packAnnouncements(w, g.family, g.attributes, g.prefixes, ctx);
     for (const f of n.families) {
       if (!this.#endOfRibSent.includes(f)) {
         packEndOfRib(w, f);
@@ -486,8 +484,8 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   #onRouteRefresh(m: RouteRefreshMessage): void {
     const f = familyOfAfi(m.afi);
     if (f === undefined || m.safi !== 1) return;
-    const keepOther = new Map<string, RibEntry>();
-    for (const [k, e] of this.#advertised) if (e.prefix.family !== f) keepOther.set(k, e);
+    const keepOther = new Map<string, RouteAttributes>();
+    for (const [k, a] of this.#advertised) if (familyOfKey(k) !== f) keepOther.set(k, a);
     this.#advertised = keepOther;
     this.#sync();
   }

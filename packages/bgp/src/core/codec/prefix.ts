@@ -48,11 +48,60 @@ export function prefixAddress(prefix: BgpPrefix): Uint8Array {
   return out;
 }
 
-/** A compact map key (`"4/32/c6336410"`), stable for equal prefixes. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * A compact, readable map key for a prefix: family, length and the significant octets in hex
+ * (`"4/32/c633640a"` is 198.51.100.10/32). Equal prefixes have equal keys, and the key alone is
+ * enough to put the prefix on the wire (`writePrefixKey`), so tables hold keys, not objects.
+ */
 export function prefixKey(prefix: BgpPrefix): string {
   let hex = '';
-  for (const b of prefix.bytes) hex += (b < 16 ? '0' : '') + b.toString(16);
+  for (const b of prefix.bytes) hex += HEX[b];
   return `${prefix.family}/${prefix.length}/${hex}`;
+}
+
+/** The key of an IPv4 prefix given as a 32-bit value (host bits must be zero). */
+export function ipv4PrefixKey(value: number, length: number): string {
+  const n = (length + 7) >> 3;
+  let hex = '';
+  for (let i = 0; i < n; i++) hex += HEX[(value >>> (24 - 8 * i)) & 0xff];
+  return `4/${length}/${hex}`;
+}
+
+/** The family of a prefix key. */
+export function familyOfKey(key: string): Family {
+  return key.charCodeAt(0) === 52 /* '4' */ ? 4 : 6;
+}
+
+/** Decodes a prefix key (inverse of `prefixKey`). */
+export function prefixFromKey(key: string): BgpPrefix {
+  const a = key.indexOf('/');
+  const b = key.indexOf('/', a + 1);
+  const hex = key.slice(b + 1);
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return { family: familyOfKey(key), length: Number(key.slice(a + 1, b)), bytes };
+}
+
+function hexValue(c: number): number {
+  return c <= 57 ? c - 48 : c - 87;
+}
+
+/** Writes the NLRI encoding (length octet, then the octets) of a prefix key. */
+export function writePrefixKey(w: Writer, key: string): void {
+  const a = key.indexOf('/');
+  const b = key.indexOf('/', a + 1);
+  let length = 0;
+  for (let i = a + 1; i < b; i++) length = length * 10 + key.charCodeAt(i) - 48;
+  w.u8(length);
+  for (let i = b + 1; i < key.length; i += 2)
+    w.u8((hexValue(key.charCodeAt(i)) << 4) | hexValue(key.charCodeAt(i + 1)));
+}
+
+/** Wire size (length octet plus octets) of a prefix key's NLRI encoding. */
+export function prefixKeyWireLength(key: string): number {
+  return 1 + ((key.length - key.indexOf('/', 2) - 1) >> 1);
 }
 
 /** Wire size of one prefix in an NLRI field. */
