@@ -93,6 +93,15 @@ export class ObjectApi {
   }
 
   create(rt: ResourceType, ns: string | undefined, body: unknown, opts: WriteOptions): WriteResult {
+    return asDecodeError(rt, () => this.createUnchecked(rt, ns, body, opts));
+  }
+
+  private createUnchecked(
+    rt: ResourceType,
+    ns: string | undefined,
+    body: unknown,
+    opts: WriteOptions,
+  ): WriteResult {
     const ctx = this.ctx();
     const obj = decodeBody(body, rt);
     const m = obj.metadata;
@@ -170,6 +179,16 @@ export class ObjectApi {
 
   /** Shared tail of PUT and PATCH: the candidate replaces `old` unless nothing changed. */
   commitUpdate(
+    rt: ResourceType,
+    old: KObject,
+    candidate: KObject,
+    sub: string,
+    opts: WriteOptions,
+  ): WriteResult {
+    return asDecodeError(rt, () => this.commitUpdateUnchecked(rt, old, candidate, sub, opts));
+  }
+
+  private commitUpdateUnchecked(
     rt: ResourceType,
     old: KObject,
     candidate: KObject,
@@ -267,6 +286,23 @@ export class ObjectApi {
       }
     }
     return items;
+  }
+}
+
+/**
+ * A field of the wrong JSON type reaches kind code that expects the right one (ports that are
+ * not a list, say). The real server fails such a body while decoding it into its Go struct,
+ * with a 400; so does the emulator, instead of letting the TypeError become a 500.
+ */
+function asDecodeError<T>(rt: ResourceType, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TypeError)
+      throw badRequest(
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal: ${e.message}`,
+      );
+    throw e;
   }
 }
 
