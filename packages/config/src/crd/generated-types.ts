@@ -511,7 +511,7 @@ export interface BFDProfileStatus {
 }
 
 /**
- * Identifies the speaker.
+ * Identifies the speaker and how other speakers reach it.
  */
 export interface SpeakerStatusSpec {
   /**
@@ -519,6 +519,20 @@ export interface SpeakerStatusSpec {
    * Format: an object name (RFC 1123 DNS subdomain).
    */
   nodeName: string;
+  /**
+   * The address other speakers reach this speaker's failure detector at (UDP). Written by the speaker at start.
+   * Format: an IPv4 or IPv6 address.
+   */
+  memberAddress?: string;
+  /**
+   * The UDP port of this speaker's failure detector.
+   * Range: 1..65535.
+   */
+  memberPort?: number;
+  /**
+   * The MAC addresses of the interfaces this speaker announces on, so that other speakers can tell which node answers for an address in a layer-2 conflict.
+   */
+  hardwareAddresses?: string[];
 }
 
 /**

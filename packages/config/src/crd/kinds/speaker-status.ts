@@ -81,10 +81,33 @@ export const speakerStatus: KindDefinition = {
   description:
     'What the speaker on one node is doing: its BGP sessions, the addresses it announces and the speakers it sees ' +
     'alive. Written by the speaker; one object per node, named after the node.',
-  spec: object({ nodeName: objectName('The node this speaker runs on.') }, 'Identifies the speaker.', {
-    required: ['nodeName'],
-    typeName: 'SpeakerStatusSpec',
-  }),
+  spec: object(
+    {
+      nodeName: objectName('The node this speaker runs on.'),
+      memberAddress: ip(
+        "The address other speakers reach this speaker's failure detector at (UDP). Written by the speaker at start.",
+      ),
+      memberPort: integer("The UDP port of this speaker's failure detector.", {
+        format: 'int32',
+        minimum: 1,
+        maximum: 65535,
+      }),
+      hardwareAddresses: array(
+        string('A MAC address, lower case, colon separated.', {
+          pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$',
+          patternDoc: 'a MAC address such as `02:00:c0:00:02:0b`',
+          maxLength: 17,
+        }),
+        'The MAC addresses of the interfaces this speaker announces on, so that other speakers can tell which node answers for an address in a layer-2 conflict.',
+        { listType: 'set', maxItems: 64 },
+      ),
+    },
+    'Identifies the speaker and how other speakers reach it.',
+    {
+      required: ['nodeName'],
+      typeName: 'SpeakerStatusSpec',
+    },
+  ),
   status: object(
     {
       observedGeneration: integer('The `metadata.generation` that the status describes.', {
@@ -147,6 +170,6 @@ export const speakerStatus: KindDefinition = {
   ],
   example: {
     metadata: { name: 'node-1' },
-    spec: { nodeName: 'node-1' },
+    spec: { nodeName: 'node-1', memberAddress: '192.0.2.11', memberPort: 7946 },
   },
 };
