@@ -31,16 +31,17 @@ export class BroadcastQueue {
   }
 
   /**
-   * Entries to piggyback on one message, at most `budgetBytes` in total. `first`, if queued,
-   * is taken before the others (Lifeguard buddy system: news about the recipient goes first).
+   * Entries to piggyback on one message to `recipient`, at most `budgetBytes` in total. News
+   * that the recipient is suspect, dead or gone goes first (Lifeguard buddy system: it can
+   * refute at once); news that it is alive is not sent to it at all (it knows).
    */
-  select(budgetBytes: number, limit: number, first?: string): GossipEntry[] {
+  select(budgetBytes: number, limit: number, recipient?: string): GossipEntry[] {
     if (this.#items.size === 0) return [];
-    const candidates = [...this.#items.values()].sort(
-      (a, b) => a.transmits - b.transmits || b.order - a.order,
-    );
-    if (first !== undefined) {
-      const i = candidates.findIndex((c) => c.entry.member === first);
+    const candidates = [...this.#items.values()]
+      .filter((c) => !(c.entry.member === recipient && c.entry.kind === 'alive'))
+      .sort((a, b) => a.transmits - b.transmits || b.order - a.order);
+    if (recipient !== undefined) {
+      const i = candidates.findIndex((c) => c.entry.member === recipient);
       if (i > 0) candidates.unshift(...candidates.splice(i, 1));
     }
     const out: GossipEntry[] = [];

@@ -32,6 +32,8 @@ export interface DetectorCounters {
   dropped: { notForUs: number; unknownSender: number; selfSent: number; unknownTarget: number };
   /** Gossip entries about names that are not configured members (ignored). */
   gossipAboutStrangers: number;
+  /** Quorum confirmation rounds, by outcome. */
+  quorumRounds: { confirmed: number; failed: number };
 }
 
 export function newDetectorCounters(): DetectorCounters {
@@ -52,5 +54,6 @@ export function newDetectorCounters(): DetectorCounters {
     lateAcks: 0,
     dropped: { notForUs: 0, unknownSender: 0, selfSent: 0, unknownTarget: 0 },
     gossipAboutStrangers: 0,
+    quorumRounds: { confirmed: 0, failed: 0 },
   };
 }

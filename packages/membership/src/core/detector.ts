@@ -1,21 +1,21 @@
 import type { GossipEntry } from './codec/gossip-entry.js';
-import { gossipEntryLength } from './codec/gossip-entry.js';
-import type { AckMessage, Message, NackMessage, PingMessage, PingReqMessage } from './codec/packet.js';
-import { baseDatagramLength } from './codec/packet.js';
+import type { AckMessage, Message, NackMessage, PingReqMessage } from './codec/packet.js';
+import { type Outgoing, composeMessage } from './compose-message.js';
+import type { ActiveProbe, Awaiting } from './probe-state.js';
 import { BroadcastQueue, retransmitLimit } from './broadcast-queue.js';
 import { type DetectorCounters, newDetectorCounters } from './counters.js';
 import { LocalHealth } from './local-health.js';
+import { MemberTable } from './member-table.js';
 import { ProbeOrder } from './probe-order.js';
+import { QuorumRounds, type QuorumRoundResult } from './quorum-rounds.js';
 import { type Random, randomInt, sample } from './random.js';
-import { type DetectorSettings, resolveDetectorSettings, suspicionBounds } from './settings.js';
-import { Suspicion } from './suspicion.js';
+import { type DetectorSettings, resolveDetectorSettings } from './settings.js';
 import {
   ChangeReason,
   type MemberChange,
   type MemberStatus,
   type MembershipView,
   type Quorum,
-  computeQuorum,
 } from './view.js';
 
 /** What the caller must do after feeding the detector an input. */
@@ -25,53 +25,10 @@ export type DetectorAction =
   | { type: 'memberChanged'; change: MemberChange }
   /** `hasQuorum` flipped. */
   | { type: 'quorumChanged'; quorum: Quorum; at: number }
+  /** A quorum confirmation round ended (quorum-rounds.ts). */
+  | { type: 'quorumChecked'; result: QuorumRoundResult }
   /** Someone claimed this member is suspect, dead or gone; it answered with a new incarnation. */
   | { type: 'refuted'; claim: 'suspect' | 'dead' | 'left'; incarnation: number; source: string; at: number };
-
-/** Messages the detector builds; the sender, incarnation and gossip are filled in on send. */
-type Outgoing =
-  | Omit<PingMessage, 'sender' | 'incarnation' | 'gossip'>
-  | Omit<AckMessage, 'sender' | 'incarnation' | 'gossip'>
-  | Omit<PingReqMessage, 'sender' | 'incarnation' | 'gossip'>
-  | Omit<NackMessage, 'sender' | 'incarnation' | 'gossip'>
-  | { type: 'gossip' }
-  | { type: 'leave' };
-
-interface MemberRecord {
-  name: string;
-  status: MemberStatus;
-  incarnation: number;
-  since: number;
-  reason: ChangeReason;
-  suspicion?: Suspicion;
-}
-
-interface ActiveProbe {
-  id: number;
-  target: string;
-  startedAt: number;
-  directDeadline: number;
-  endAt: number;
-  indirectSent: boolean;
-  intermediaries: Set<string>;
-  nackers: Set<string>;
-  acked: boolean;
-}
-
-/** Acks we are waiting for, by probe id. */
-type Awaiting =
-  | { kind: 'probe'; expiresAt: number }
-  | {
-      kind: 'relay';
-      requester: string;
-      requesterProbeId: number;
-      target: string;
-      nackAt: number;
-      nackSent: boolean;
-      expiresAt: number;
-    }
-  /** A ping at start, to a new member, or to a dead one: any ack is just evidence of life. */
-  | { kind: 'contact'; target: string; expiresAt: number };
 
 export interface DetectorOptions {
   /** This member's name (its Kubernetes node name). */
@@ -113,10 +70,9 @@ export class Detector {
   readonly #queue = new BroadcastQueue();
   readonly #order: ProbeOrder;
   readonly #deadOrder: ProbeOrder;
-  readonly #members = new Map<string, MemberRecord>();
-  readonly #counts: Record<MemberStatus, number> = { unknown: 0, alive: 0, suspect: 0, dead: 0, left: 0 };
-  readonly #suspects = new Set<string>();
+  readonly #members: MemberTable;
   readonly #awaiting = new Map<number, Awaiting>();
+  readonly #rounds: QuorumRounds;
   #incarnation: number;
   #started = false;
   #leaving = false;
@@ -125,7 +81,9 @@ export class Detector {
   #gossipAt = 0;
   #deadProbeAt = 0;
   #nextProbeId: number;
-  #hasQuorum: boolean;
+  #hasQuorum = true;
+  /** Set while `setMembers` runs, so that quorum is judged once, on the whole new list. */
+  #batch = false;
   #out: DetectorAction[] = [];
 
   constructor(options: DetectorOptions) {
@@ -139,7 +97,28 @@ export class Detector {
     this.#order = new ProbeOrder(options.random);
     this.#deadOrder = new ProbeOrder(options.random);
     this.#nextProbeId = randomInt(options.random, 0x100000000);
-    this.#hasQuorum = true;
+    this.#rounds = new QuorumRounds({
+      timeoutMs: this.settings.quorumCheckTimeoutMs,
+      retries: this.settings.quorumCheckRetries,
+      retryDelayMs: this.settings.probeIntervalMs,
+    });
+    this.#members = new MemberTable({
+      self: this.self,
+      settings: this.settings,
+      queue: this.#queue,
+      healthMultiplier: () => this.#health.score + 1,
+      hooks: {
+        changed: (change) => {
+          this.#out.push({ type: 'memberChanged', change });
+          if (!this.#batch) this.#checkQuorum(change.at);
+          if (change.to === 'dead' || change.to === 'left') this.#requestQuorumRound(change.at);
+        },
+        suspectedByOthers: (name) => this.#order.prioritize(name),
+        firstDown: (now) => {
+          this.#deadProbeAt = now + this.settings.deadProbeIntervalMs;
+        },
+      },
+    });
   }
 
   get incarnation(): number {
@@ -170,48 +149,23 @@ export class Detector {
    */
   setMembers(names: Iterable<string>, now: number): DetectorAction[] {
     this.#out = [];
+    this.#batch = true;
     const wanted = new Set<string>();
     for (const name of names) if (name !== this.self) wanted.add(name);
-    for (const [name, rec] of this.#members) {
+    for (const name of [...this.#members.names()]) {
       if (wanted.has(name)) continue;
-      this.#members.delete(name);
-      this.#counts[rec.status] -= 1;
-      this.#suspects.delete(name);
       this.#order.remove(name);
       this.#deadOrder.remove(name);
-      this.#queue.remove(name);
-      this.#emitChange({
-        member: name,
-        from: rec.status,
-        to: 'removed',
-        incarnation: rec.incarnation,
-        reason: ChangeReason.removed,
-        at: now,
-      });
+      this.#members.remove(name, now);
     }
     for (const name of wanted) {
-      if (this.#members.has(name)) continue;
-      const rec: MemberRecord = {
-        name,
-        status: 'unknown',
-        incarnation: 0,
-        since: now,
-        reason: ChangeReason.configured,
-      };
-      this.#members.set(name, rec);
-      this.#counts.unknown += 1;
+      if (this.#members.get(name)) continue;
       this.#order.add(name);
       this.#deadOrder.add(name);
-      this.#emitChange({
-        member: name,
-        from: 'absent',
-        to: 'unknown',
-        incarnation: 0,
-        reason: ChangeReason.configured,
-        at: now,
-      });
+      this.#members.add(name, now);
       if (this.#started && !this.#leaving) this.#contact(name, now);
     }
+    this.#batch = false;
     this.#checkQuorum(now);
     return this.#take();
   }
@@ -221,7 +175,7 @@ export class Detector {
     this.#out = [];
     if (this.#started) return [];
     this.#started = true;
-    for (const name of this.#members.keys()) this.#contact(name, now);
+    for (const name of this.#members.names()) this.#contact(name, now);
     this.#nextProbeAt = now + randomInt(this.#random, this.settings.probeIntervalMs);
     this.#deadProbeAt = now + this.settings.deadProbeIntervalMs;
     this.#gossipAt = now;
@@ -237,9 +191,10 @@ export class Detector {
     this.#out = [];
     if (this.#leaving) return [];
     this.#leaving = true;
-    for (const name of this.#members.keys()) this.#send(name, { type: 'leave' });
+    for (const name of this.#members.names()) this.#send(name, { type: 'leave' });
     this.#probe = undefined;
     this.#awaiting.clear();
+    this.#rounds.stop();
     this.#checkQuorum(now);
     return this.#take();
   }
@@ -251,9 +206,10 @@ export class Detector {
     let next = p ? (p.indirectSent || p.acked ? p.endAt : p.directDeadline) : this.#nextProbeAt;
     for (const a of this.#awaiting.values())
       if (a.kind === 'relay' && !a.nackSent) next = Math.min(next, a.nackAt);
-    for (const name of this.#suspects) next = Math.min(next, this.#members.get(name)!.suspicion!.deadline);
+    next = Math.min(next, this.#members.earliestSuspicionDeadline());
     if (this.#queue.size > 0) next = Math.min(next, this.#gossipAt);
-    if (this.#counts.dead + this.#counts.left > 0) next = Math.min(next, this.#deadProbeAt);
+    if (this.#anyDown()) next = Math.min(next, this.#deadProbeAt);
+    next = Math.min(next, this.#rounds.nextDeadline() ?? Infinity);
     return next;
   }
 
@@ -264,29 +220,25 @@ export class Detector {
     for (const [id, a] of this.#awaiting) {
       if (a.kind === 'relay' && !a.nackSent && a.nackAt <= now) {
         a.nackSent = true;
-        if (this.#members.has(a.requester)) {
+        if (this.#members.get(a.requester)) {
           this.counters.nacksSent += 1;
           this.#send(a.requester, { type: 'nack', probeId: a.requesterProbeId });
         }
       }
       if (a.expiresAt <= now) this.#awaiting.delete(id);
     }
-    for (const name of [...this.#suspects]) {
-      const rec = this.#members.get(name)!;
-      if (rec.suspicion!.deadline <= now) {
-        this.counters.deathsDeclared += 1;
-        this.#queue.enqueue({ kind: 'dead', member: name, incarnation: rec.incarnation, from: this.self });
-        this.#setStatus(rec, 'dead', rec.incarnation, ChangeReason.suspicionTimeout, now, this.self);
-      }
-    }
+    this.counters.deathsDeclared += this.#members.expireSuspicions(now);
+    const rounds = this.#rounds.tick(now);
+    if (rounds.result) this.#roundEnded(rounds.result);
+    if (rounds.startNow) this.#beginQuorumRound(now);
     this.#advanceProbe(now);
     if (this.#queue.size > 0 && this.#gossipAt <= now) {
       this.#gossipRound();
       this.#gossipAt = now + this.settings.gossipIntervalMs;
     }
-    if (this.#counts.dead + this.#counts.left > 0 && this.#deadProbeAt <= now) {
+    if (this.#anyDown() && this.#deadProbeAt <= now) {
       this.#deadProbeAt = now + this.settings.deadProbeIntervalMs;
-      const target = this.#deadOrder.next((n) => this.#isDown(n));
+      const target = this.#deadOrder.next((n) => this.#members.isDown(n));
       if (target !== undefined) this.#contact(target, now);
     }
     return this.#take();
@@ -307,11 +259,15 @@ export class Detector {
     }
     bump(this.counters.messagesReceived, message.type);
     if (message.type === 'leave') {
-      this.#markLeft(sender, message.incarnation, ChangeReason.leaveReceived, now, sender.name);
+      this.#members.markLeft(sender, message.incarnation, ChangeReason.leaveReceived, now, sender.name);
     } else {
-      this.#observeSender(sender, message.incarnation, now);
+      this.#members.observeSender(sender, message.incarnation, now);
     }
-    for (const entry of message.gossip) this.#applyClaim(entry, message.sender, now);
+    for (const entry of message.gossip) {
+      if (entry.member === this.self) this.#claimAboutSelf(entry, message.sender, now);
+      else if (this.#members.applyClaim(entry, message.sender, now) === 'stranger')
+        this.counters.gossipAboutStrangers += 1;
+    }
     switch (message.type) {
       case 'ping':
         if (message.target !== this.self) this.counters.dropped.notForUs += 1;
@@ -334,20 +290,22 @@ export class Detector {
   }
 
   quorum(): Quorum {
-    const reachable = (this.#leaving ? 0 : 1) + this.#counts.alive + this.#counts.suspect;
-    return computeQuorum(reachable, this.#members.size + 1);
+    const q = this.#members.quorum(!this.#leaving);
+    const last = this.#rounds.lastConfirmed;
+    return last ? { ...q, lastConfirmed: last } : q;
+  }
+
+  /**
+   * Starts a quorum confirmation round now (or right after the running one). The result comes
+   * as a `quorumChecked` action; `quorum().lastConfirmed` keeps the last success.
+   */
+  confirmQuorum(now: number): DetectorAction[] {
+    this.#out = [];
+    if (this.#started && !this.#leaving) this.#requestQuorumRound(now);
+    return this.#take();
   }
 
   view(): MembershipView {
-    const members = [...this.#members.values()]
-      .map((r) => ({
-        name: r.name,
-        status: r.status,
-        incarnation: r.incarnation,
-        since: r.since,
-        reason: r.reason,
-      }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return {
       self: {
         name: this.self,
@@ -355,12 +313,12 @@ export class Detector {
         localHealth: this.#health.score,
         leaving: this.#leaving,
       },
-      members,
+      members: this.#members.view(),
       quorum: this.quorum(),
     };
   }
 
-  // ---- probing -------------------------------------------------------------------------
+  // ---- probing (SWIM section 4, Lifeguard section IV.A) ----------------------------------
 
   #advanceProbe(now: number): void {
     for (;;) {
@@ -374,16 +332,13 @@ export class Detector {
       }
       if (this.#nextProbeAt > now) return;
       const period = this.#health.scale(this.settings.probeIntervalMs);
-      const target = this.#order.next((n) => this.#isProbeable(n));
-      if (target === undefined) {
-        this.#nextProbeAt = now + period;
-        return;
-      }
+      const target = this.#order.next((n) => this.#members.isProbeable(n));
+      this.#nextProbeAt = now + period;
+      if (target === undefined) return;
       const id = this.#newProbeId();
       this.#probe = {
         id,
         target,
-        startedAt: now,
         directDeadline: now + this.#health.scale(this.settings.probeTimeoutMs),
         endAt: now + period,
         indirectSent: false,
@@ -391,7 +346,6 @@ export class Detector {
         nackers: new Set(),
         acked: false,
       };
-      this.#nextProbeAt = now + period;
       this.#awaiting.set(id, { kind: 'probe', expiresAt: now + period });
       this.counters.probesStarted += 1;
       this.#send(target, { type: 'ping', probeId: id, target });
@@ -402,12 +356,16 @@ export class Detector {
   #probeIndirectly(p: ActiveProbe): void {
     p.indirectSent = true;
     const candidates: string[] = [];
-    for (const r of this.#members.values())
+    for (const r of this.#members.records())
       if (r.status === 'alive' && r.name !== p.target) candidates.push(r.name);
+    // If we already suspect the target, the request carries the suspicion: the intermediary
+    // adopts it and its ping carries it on, so a live target behind a bad link still learns
+    // that it must refute.
+    const belief = this.#members.beliefAbout(p.target);
     for (const via of sample(this.#random, candidates, this.settings.indirectProbes)) {
       p.intermediaries.add(via);
       this.counters.pingReqsSent += 1;
-      this.#send(via, { type: 'pingReq', probeId: p.id, target: p.target });
+      this.#send(via, { type: 'pingReq', probeId: p.id, target: p.target }, belief);
     }
     this.#send(p.target, { type: 'ping', probeId: p.id, target: p.target });
   }
@@ -417,24 +375,23 @@ export class Detector {
     if (p.acked) return;
     this.counters.probeResults.failed += 1;
     // Lifeguard: missing nacks mean our own links or process are the problem, not the target.
-    const expected = p.intermediaries.size;
-    this.#health.apply(expected > 0 ? expected - p.nackers.size : 1);
+    // With nobody to ask, a failed probe counts once per member, not again for each re-probe
+    // of a member already suspect (a two-member cluster would otherwise stretch its own
+    // suspicion timeout with every period).
     const rec = this.#members.get(p.target);
+    const expected = p.intermediaries.size;
+    if (expected > 0) this.#health.apply(expected - p.nackers.size);
+    else if (rec?.status !== 'suspect') this.#health.apply(1);
     if (!rec) return;
     if (rec.status === 'alive' || rec.status === 'unknown') {
       this.counters.suspicionsRaised += 1;
-      this.#suspect(rec, rec.incarnation, this.self, ChangeReason.probeFailed, now, this.self);
+      this.#members.suspect(rec, rec.incarnation, this.self, ChangeReason.probeFailed, now, this.self);
       // Probe it again next period: the ping carries the suspicion, so a live member refutes
       // in its ack.
       this.#order.prioritize(rec.name);
-    } else if (rec.status === 'suspect' && rec.suspicion!.confirm(this.self)) {
+    } else {
       // Our own failed probe is an independent confirmation of someone else's suspicion.
-      this.#queue.enqueue({
-        kind: 'suspect',
-        member: rec.name,
-        incarnation: rec.incarnation,
-        from: this.self,
-      });
+      this.#members.confirmOwnSuspicion(rec);
     }
   }
 
@@ -447,12 +404,26 @@ export class Detector {
     if (a.kind === 'relay') {
       if (message.sender !== a.target) return;
       this.#awaiting.delete(message.probeId);
-      if (this.#members.has(a.requester))
-        this.#send(a.requester, { type: 'ack', probeId: a.requesterProbeId });
+      // The relayed ack also says at which incarnation the target answered, so a requester
+      // that suspects it at an older one learns of the refutation from the same datagram.
+      const target = this.#members.get(a.target);
+      const alive: GossipEntry | undefined =
+        target?.status === 'alive'
+          ? { kind: 'alive', member: a.target, incarnation: target.incarnation }
+          : undefined;
+      if (this.#members.get(a.requester))
+        this.#send(a.requester, { type: 'ack', probeId: a.requesterProbeId }, alive);
       return;
     }
     if (a.kind === 'contact') {
       if (message.sender === a.target) this.#awaiting.delete(message.probeId);
+      return;
+    }
+    if (a.kind === 'quorum') {
+      if (message.sender !== a.target) return;
+      this.#awaiting.delete(message.probeId);
+      const result = this.#rounds.ack(a.round, a.target, now);
+      if (result) this.#roundEnded(result);
       return;
     }
     const p = this.#probe;
@@ -478,7 +449,7 @@ export class Detector {
   }
 
   #relay(message: PingReqMessage, now: number): void {
-    if (message.target === this.self || !this.#members.has(message.target)) {
+    if (message.target === this.self || !this.#members.get(message.target)) {
       this.counters.dropped.unknownTarget += 1;
       return;
     }
@@ -507,74 +478,45 @@ export class Detector {
     this.#send(name, { type: 'ping', probeId: id, target: name });
   }
 
+  #requestQuorumRound(now: number): void {
+    if (this.#rounds.request()) this.#beginQuorumRound(now);
+  }
+
+  /** Pings every member not known to be down; dead and left members count as "no". */
+  #beginQuorumRound(now: number): void {
+    const { id, result } = this.#rounds.begin(now, this.#members.size + 1);
+    if (result) {
+      this.#roundEnded(result);
+      return;
+    }
+    for (const name of this.#members.names()) {
+      if (!this.#members.isProbeable(name)) continue;
+      const probeId = this.#newProbeId();
+      this.#awaiting.set(probeId, {
+        kind: 'quorum',
+        round: id,
+        target: name,
+        expiresAt: now + this.settings.quorumCheckTimeoutMs,
+      });
+      this.#send(name, { type: 'ping', probeId, target: name });
+    }
+  }
+
+  #roundEnded(result: QuorumRoundResult): void {
+    if (result.confirmed) this.counters.quorumRounds.confirmed += 1;
+    else this.counters.quorumRounds.failed += 1;
+    this.#out.push({ type: 'quorumChecked', result });
+  }
+
   #newProbeId(): number {
     do this.#nextProbeId = (this.#nextProbeId + 1) >>> 0;
     while (this.#awaiting.has(this.#nextProbeId));
     return this.#nextProbeId;
   }
 
-  // ---- membership claims (SWIM section 4.2, memberlist state.go) -------------------------
+  // ---- refutation (SWIM section 4.2) -----------------------------------------------------
 
-  /**
-   * Every message is an `alive` claim by its sender at its incarnation. A newer incarnation
-   * is a refutation (or a restart) that others may not have heard yet: spread it. First
-   * contact with an `unknown` member is not news worth spreading (each member makes it).
-   */
-  #observeSender(rec: MemberRecord, incarnation: number, now: number): void {
-    if (rec.status === 'unknown' || incarnation > rec.incarnation) {
-      if (rec.status !== 'unknown') this.#queue.enqueue({ kind: 'alive', member: rec.name, incarnation });
-      this.#setStatus(rec, 'alive', incarnation, ChangeReason.messageReceived, now, rec.name);
-    }
-  }
-
-  #applyClaim(entry: GossipEntry, relayer: string, now: number): void {
-    if (entry.member === this.self) {
-      this.#claimAboutSelf(entry, relayer, now);
-      return;
-    }
-    const rec = this.#members.get(entry.member);
-    if (!rec) {
-      this.counters.gossipAboutStrangers += 1;
-      return;
-    }
-    switch (entry.kind) {
-      case 'alive':
-        if (rec.status === 'unknown' || entry.incarnation > rec.incarnation) {
-          this.#queue.enqueue(entry);
-          this.#setStatus(rec, 'alive', entry.incarnation, ChangeReason.aliveGossip, now, relayer);
-        }
-        return;
-      case 'suspect':
-        if (rec.status === 'dead' || rec.status === 'left' || entry.incarnation < rec.incarnation) return;
-        if (rec.status === 'suspect' && entry.incarnation === rec.suspicion!.incarnation) {
-          if (rec.suspicion!.confirm(entry.from)) this.#queue.enqueue(entry);
-          return;
-        }
-        this.#suspect(rec, entry.incarnation, entry.from, ChangeReason.suspectGossip, now, relayer);
-        this.#order.prioritize(rec.name);
-        return;
-      case 'dead':
-        if (entry.incarnation < rec.incarnation) return;
-        if (rec.status === 'dead' || rec.status === 'left') {
-          rec.incarnation = entry.incarnation;
-          return;
-        }
-        this.#queue.enqueue(entry);
-        this.#setStatus(rec, 'dead', entry.incarnation, ChangeReason.deadGossip, now, relayer);
-        return;
-      case 'left':
-        this.#markLeft(rec, entry.incarnation, ChangeReason.leftGossip, now, relayer);
-        return;
-    }
-  }
-
-  #markLeft(rec: MemberRecord, incarnation: number, reason: ChangeReason, now: number, source: string): void {
-    if (rec.status === 'left' || incarnation < rec.incarnation) return;
-    this.#queue.enqueue({ kind: 'left', member: rec.name, incarnation });
-    this.#setStatus(rec, 'left', incarnation, reason, now, source);
-  }
-
-  /** SWIM refutation: someone says we are suspect, dead or gone; outbid them. */
+  /** Someone says we are suspect, dead or gone: outbid them with a newer incarnation. */
   #claimAboutSelf(entry: GossipEntry, relayer: string, now: number): void {
     if (entry.kind === 'alive' || this.#leaving || entry.incarnation < this.#incarnation) return;
     this.#incarnation = entry.incarnation + 1;
@@ -585,127 +527,45 @@ export class Detector {
     this.#out.push({ type: 'refuted', claim: entry.kind, incarnation: this.#incarnation, source, at: now });
     // Tell the messenger and the accuser at once rather than waiting for the next gossip round.
     this.#send(relayer, { type: 'gossip' });
-    if (source !== relayer && this.#members.has(source)) this.#send(source, { type: 'gossip' });
+    if (source !== relayer && this.#members.get(source)) this.#send(source, { type: 'gossip' });
   }
 
-  #suspect(
-    rec: MemberRecord,
-    incarnation: number,
-    accuser: string,
-    reason: ChangeReason,
-    now: number,
-    source: string,
-  ): void {
-    const n = this.#liveCount();
-    const k = Math.max(0, Math.min(this.settings.suspicionConfirmations, n - 2));
-    const { minMs, maxMs } = suspicionBounds(this.settings, n);
-    rec.suspicion = new Suspicion({ incarnation, startedAt: now, accuser, k, minMs, maxMs });
-    this.#queue.enqueue({ kind: 'suspect', member: rec.name, incarnation, from: accuser });
-    this.#setStatus(rec, 'suspect', incarnation, reason, now, source);
-  }
-
-  #setStatus(
-    rec: MemberRecord,
-    status: MemberStatus,
-    incarnation: number,
-    reason: ChangeReason,
-    now: number,
-    source: string,
-  ): void {
-    rec.incarnation = incarnation;
-    if (status === 'suspect') this.#suspects.add(rec.name);
-    else {
-      rec.suspicion = undefined;
-      this.#suspects.delete(rec.name);
-    }
-    const from = rec.status;
-    if (from === status) return;
-    const wasDown = this.#counts.dead + this.#counts.left;
-    this.#counts[from] -= 1;
-    this.#counts[status] += 1;
-    if (wasDown === 0 && this.#counts.dead + this.#counts.left > 0)
-      this.#deadProbeAt = now + this.settings.deadProbeIntervalMs;
-    rec.status = status;
-    rec.since = now;
-    rec.reason = reason;
-    this.#emitChange({ member: rec.name, from, to: status, incarnation, reason, at: now, source });
-    this.#checkQuorum(now);
-  }
-
-  // ---- sending and dissemination -------------------------------------------------------
+  // ---- sending and dissemination (SWIM section 4.1) --------------------------------------
 
   #gossipRound(): void {
     const targets: string[] = [];
-    for (const r of this.#members.values()) if (this.#isProbeable(r.name)) targets.push(r.name);
+    for (const name of this.#members.names()) if (this.#members.isProbeable(name)) targets.push(name);
     for (const to of sample(this.#random, targets, this.settings.gossipFanout)) {
       if (this.#queue.size === 0) break;
       this.#send(to, { type: 'gossip' });
     }
   }
 
-  #send(to: string, body: Outgoing): void {
-    const message = { ...body, sender: this.self, incarnation: this.#incarnation, gossip: [] } as Message;
-    let budget = this.settings.maxPacketBytes - baseDatagramLength(message);
-    const gossip: GossipEntry[] = [];
-    if (body.type !== 'leave') {
-      const belief = this.#queue.about(to) ? undefined : this.#beliefAbout(to);
-      if (belief && gossipEntryLength(belief) <= budget) {
-        gossip.push(belief);
-        budget -= gossipEntryLength(belief);
-      }
-      gossip.push(
-        ...this.#queue.select(
-          budget,
-          retransmitLimit(this.settings.retransmitMultiplier, this.#members.size + 1),
-          to,
-        ),
-      );
-    }
+  /** Sends `body` to `to` with piggybacked news; `extra`, if given, rides first. */
+  #send(to: string, body: Outgoing, extra?: GossipEntry): void {
+    const message = composeMessage(body, {
+      self: this.self,
+      incarnation: this.#incarnation,
+      to,
+      extra,
+      belief: (m) => this.#members.beliefAbout(m),
+      queue: this.#queue,
+      maxPacketBytes: this.settings.maxPacketBytes,
+      retransmitLimit: retransmitLimit(this.settings.retransmitMultiplier, this.#members.size + 1),
+    });
     if (body.type === 'gossip') {
-      if (gossip.length === 0) return;
+      if (message.gossip.length === 0) return;
       this.counters.gossipMessagesSent += 1;
     }
-    message.gossip = gossip;
-    this.counters.gossipEntriesSent += gossip.length;
+    this.counters.gossipEntriesSent += message.gossip.length;
     bump(this.counters.messagesSent, body.type);
     this.#out.push({ type: 'send', to, message });
   }
 
-  /** What we believe about a member that is not alive, so that it can refute (buddy system). */
-  #beliefAbout(name: string): GossipEntry | undefined {
-    const rec = this.#members.get(name);
-    if (!rec) return undefined;
-    switch (rec.status) {
-      case 'suspect':
-        return { kind: 'suspect', member: name, incarnation: rec.incarnation, from: rec.suspicion!.accuser };
-      case 'dead':
-        return { kind: 'dead', member: name, incarnation: rec.incarnation, from: this.self };
-      case 'left':
-        return { kind: 'left', member: name, incarnation: rec.incarnation };
-      default:
-        return undefined;
-    }
-  }
-
   // ---- helpers ---------------------------------------------------------------------------
 
-  #isProbeable(name: string): boolean {
-    const s = this.#members.get(name)?.status;
-    return s === 'alive' || s === 'suspect' || s === 'unknown';
-  }
-
-  #isDown(name: string): boolean {
-    const s = this.#members.get(name)?.status;
-    return s === 'dead' || s === 'left';
-  }
-
-  /** Members believed up or not yet known, this one included (n in the Lifeguard formulas). */
-  #liveCount(): number {
-    return 1 + this.#counts.alive + this.#counts.suspect + this.#counts.unknown;
-  }
-
-  #emitChange(change: MemberChange): void {
-    this.#out.push({ type: 'memberChanged', change });
+  #anyDown(): boolean {
+    return this.#members.count('dead') + this.#members.count('left') > 0;
   }
 
   #checkQuorum(now: number): void {

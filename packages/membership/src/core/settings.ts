@@ -31,6 +31,10 @@ export interface DetectorSettings {
   maxLocalHealth: number;
   /** Upper bound on a datagram (IPv6 minimum MTU 1280 minus IP and UDP headers, rounded down). */
   maxPacketBytes: number;
+  /** How long a quorum confirmation round waits for acks (quorum-rounds.ts). */
+  quorumCheckTimeoutMs: number;
+  /** Rounds retried (one probe period apart) after one ends without a majority. */
+  quorumCheckRetries: number;
 }
 
 export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze({
@@ -47,6 +51,8 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   deadProbeIntervalMs: 1000,
   maxLocalHealth: 8,
   maxPacketBytes: 1200,
+  quorumCheckTimeoutMs: 50,
+  quorumCheckRetries: 3,
 });
 
 /** Thrown for settings that cannot work (a configuration error, not network input). */
@@ -78,6 +84,8 @@ export function validateDetectorSettings(settings: DetectorSettings): string[] {
   positive('deadProbeIntervalMs');
   positive('maxLocalHealth');
   positive('maxPacketBytes', 256);
+  positive('quorumCheckTimeoutMs');
+  positive('quorumCheckRetries', 0);
   if (settings.probeTimeoutMs >= settings.probeIntervalMs)
     problems.push(
       'probeTimeoutMs must be below probeIntervalMs (the indirect probes need the rest of the period)',
@@ -91,6 +99,7 @@ export function validateDetectorSettings(settings: DetectorSettings): string[] {
     'gossipFanout',
     'retransmitMultiplier',
     'maxLocalHealth',
+    'quorumCheckRetries',
   ] as const) {
     if (!Number.isInteger(settings[key])) problems.push(`${key} must be an integer`);
   }

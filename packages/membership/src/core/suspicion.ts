@@ -57,7 +57,16 @@ export class Suspicion {
     return member === this.accuser || this.#confirmers.has(member);
   }
 
-  get deadline(): number {
-    return this.startedAt + suspicionTimeoutMs(this.#confirmers.size, this.k, this.minMs, this.maxMs);
+  /**
+   * When the suspicion times out. `healthMultiplier` is this member's local health + 1: a
+   * member that has reason to think it is the slow or cut-off one waits longer before it
+   * declares others dead (our extension of Lifeguard's LHA-Probe to the suspicion timeout;
+   * see docs/failure-detection.md "Partitions").
+   */
+  deadline(healthMultiplier = 1): number {
+    return (
+      this.startedAt +
+      healthMultiplier * suspicionTimeoutMs(this.#confirmers.size, this.k, this.minMs, this.maxMs)
+    );
   }
 }

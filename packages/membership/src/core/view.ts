@@ -1,3 +1,5 @@
+import type { QuorumConfirmation } from './quorum-rounds.js';
+
 /**
  * What the detector reports: each configured member's status, every change with its time and
  * reason, and the quorum signal. These strings are API (log fields, metric labels, the
@@ -61,12 +63,22 @@ export interface MemberView {
 
 /**
  * Whether this member can reach a majority of the configured members (itself included):
- * `reachable` counts itself and the members that are `alive` or `suspect`.
+ * `reachable` counts itself and the members that are `alive`. A `suspect` member does not
+ * count: in a partition the members on the other side become suspect one probe period after
+ * another, and dead only a suspicion timeout later, so by the time a minority member sees
+ * its first death it has usually lost quorum already. A suspicion under packet loss is
+ * refuted within milliseconds, so this rarely costs a majority member its quorum, and a
+ * false "no quorum" only delays taking over new IPs.
  */
 export interface Quorum {
   reachable: number;
   total: number;
   hasQuorum: boolean;
+  /**
+   * The last confirmation round that reached a majority (quorum-rounds.ts). Take over a down
+   * member's IPs only if `lastConfirmed.startedAt` is at or after the time it went down.
+   */
+  lastConfirmed?: QuorumConfirmation;
 }
 
 export interface MembershipView {

@@ -6,6 +6,7 @@ import { datagramLength, packetCodec } from '../core/codec/packet.js';
 import type { DetectorSettings } from '../core/settings.js';
 import type { MemberChange, MemberStatus, Quorum } from '../core/view.js';
 import type { Random } from '../core/random.js';
+import type { QuorumRoundResult } from '../core/quorum-rounds.js';
 import { EventHeap } from './event-heap.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -25,6 +26,8 @@ export interface SimOptions {
   checkCodec?: boolean;
   /** Simulated time at which the cluster starts (default 0). */
   startAt?: number;
+  /** Called for every datagram sent, for debugging a scenario. */
+  trace?: (event: { at: number; from: string; to: string; message: Message; lost: boolean }) => void;
 }
 
 export interface SimNode {
@@ -33,10 +36,11 @@ export interface SimNode {
   up: boolean;
   /** Inputs are held until this time (a stalled process). */
   pausedUntil: number;
-  /** Every status change this node reported, in order. */
-  readonly changes: MemberChange[];
+  /** Every status change this node reported, in order, with its quorum once the input was handled. */
+  readonly changes: Array<MemberChange & { hasQuorum: boolean }>;
   readonly quorumChanges: Array<{ at: number; quorum: Quorum }>;
   readonly refutations: Array<{ at: number; claim: string; source: string }>;
+  readonly quorumRounds: QuorumRoundResult[];
   sent: { messages: number; bytes: number };
   received: { messages: number; bytes: number };
   /** Pending wake-up time in the event queue, if any. */
@@ -81,6 +85,7 @@ export class SimCluster {
         changes: [],
         quorumChanges: [],
         refutations: [],
+        quorumRounds: [],
         sent: { messages: 0, bytes: 0 },
         received: { messages: 0, bytes: 0 },
         wakeAt: undefined,
@@ -175,8 +180,8 @@ export class SimCluster {
   }
 
   /** All changes to one of `statuses` seen anywhere, for assertions on false positives. */
-  changesTo(statuses: MemberStatus[]): Array<MemberChange & { observer: string }> {
-    const out: Array<MemberChange & { observer: string }> = [];
+  changesTo(statuses: MemberStatus[]): Array<MemberChange & { observer: string; hasQuorum: boolean }> {
+    const out: Array<MemberChange & { observer: string; hasQuorum: boolean }> = [];
     for (const node of this.nodes.values())
       for (const c of node.changes)
         if ((statuses as string[]).includes(c.to)) out.push({ ...c, observer: node.name });
@@ -222,19 +227,23 @@ export class SimCluster {
   }
 
   #perform(node: SimNode, actions: DetectorAction[]): void {
+    const hasQuorum = node.detector.quorum().hasQuorum;
     for (const action of actions) {
       switch (action.type) {
         case 'send':
           this.#transmit(node, action.to, action.message);
           break;
         case 'memberChanged':
-          node.changes.push(action.change);
+          node.changes.push({ ...action.change, hasQuorum });
           break;
         case 'quorumChanged':
           node.quorumChanges.push({ at: action.at, quorum: action.quorum });
           break;
         case 'refuted':
           node.refutations.push({ at: action.at, claim: action.claim, source: action.source });
+          break;
+        case 'quorumChecked':
+          node.quorumRounds.push(action.result);
           break;
       }
     }
@@ -263,12 +272,12 @@ export class SimCluster {
     from.sent.bytes += bytes;
     const groupFrom = this.#group.get(from.name);
     const groupTo = this.#group.get(to);
-    if (groupFrom !== undefined && groupTo !== undefined && groupFrom !== groupTo) {
-      this.lost += 1;
-      return;
-    }
     const loss = this.#linkLoss.get(`${from.name}>${to}`) ?? this.#options.loss ?? 0;
-    if (loss > 0 && this.#random() < loss) {
+    const lost =
+      (groupFrom !== undefined && groupTo !== undefined && groupFrom !== groupTo) ||
+      (loss > 0 && this.#random() < loss);
+    this.#options.trace?.({ at: this.now, from: from.name, to, message, lost });
+    if (lost) {
       this.lost += 1;
       return;
     }
