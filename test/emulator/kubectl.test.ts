@@ -270,6 +270,8 @@ describe('kubectl 1.32 transcripts (K1-K11)', () => {
     const all = tableRows((await k.run(['get', 'svc', '-A'])).stdout);
     expect(all[0]).toEqual(['NAMESPACE', 'NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
     expect(all.slice(1).map((r) => `${r[0]}/${r[1]}`)).toEqual(['default/kubernetes', 'default/web']);
+    const chunked = tableRows((await k.run(['get', 'svc', '-A', '--chunk-size=1'])).stdout);
+    expect(chunked.slice(1).map((r) => `${r[0]}/${r[1]}`)).toEqual(['default/kubernetes', 'default/web']);
     const labels = tableRows((await k.run(['get', 'svc', 'web', '--show-labels'])).stdout);
     expect(labels[0]!.at(-1)).toBe('LABELS');
     expect(labels[1]!.at(-1)).toBe('app=web');

@@ -15,6 +15,7 @@ import { parseLabelSelector } from '../selectors/label-selector.js';
 import { objectJson } from '../store/store.js';
 import type { IncludeObject } from '../tables/table.js';
 import { renderTable } from '../tables/table.js';
+import { paginate } from './list-pages.js';
 import type { ResourceRequest } from './request-info.js';
 import { TABLE_CONTENT_TYPE, acceptsJson, readBody, readBodyBytes, sendJson, wantsTable } from './respond.js';
 import type { ServerEnv } from './server-env.js';
@@ -144,17 +145,21 @@ export async function handleResource(
         serveWatch(env, req, res, { rt, namespace: ns, labels, fields, query, table: wantsTable(accept) });
         return;
       }
-      const { items, rv } = env.api.list(rt, ns, { labels, fields });
+      const listed = env.api.list(rt, ns, { labels, fields });
+      const page = paginate(listed.items, listed.rv, query, env.store.bucket(rt.bucketId).hub.compactedRv);
+      const items = page.items;
+      const meta: Record<string, unknown> = { resourceVersion: String(page.rv) };
+      if (page.continueToken)
+        Object.assign(meta, { continue: page.continueToken, remainingItemCount: page.remaining });
       if (wantsTable(accept)) {
-        sendJson(
-          res,
-          200,
-          renderTable(rt, items, { now: env.now(), resourceVersion: String(rv), include: includeOf(query) }),
-          TABLE_CONTENT_TYPE,
-        );
+        const table = renderTable(rt, items, { now: env.now(), include: includeOf(query) }) as {
+          metadata: object;
+        };
+        table.metadata = meta;
+        sendJson(res, 200, table, TABLE_CONTENT_TYPE);
         return;
       }
-      let body = `{"kind":"${rt.listKind}","apiVersion":"${rt.apiVersion}","metadata":{"resourceVersion":"${rv}"},"items":[`;
+      let body = `{"kind":"${rt.listKind}","apiVersion":"${rt.apiVersion}","metadata":${JSON.stringify(meta)},"items":[`;
       for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + objectJson(items[i]!);
       sendJson(res, 200, `${body}]}`);
       return;

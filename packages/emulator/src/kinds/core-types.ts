@@ -171,7 +171,7 @@ export const endpointsType: ResourceType = defineType({
   shortNames: ['ep'],
   namespaced: true,
   statusSubresource: false,
-  strategy: baseStrategy({ known: typeFields({ subsets: true }) }),
+  strategy: baseStrategy({ allowCreateOnUpdate: true, known: typeFields({ subsets: true }) }),
 });
 
 export const serviceAccountType: ResourceType = defineType({
@@ -219,6 +219,7 @@ export const eventType: ResourceType = defineType({
   namespaced: true,
   statusSubresource: false,
   strategy: baseStrategy({
+    allowCreateOnUpdate: true,
     decode(obj, rt) {
       checkMicroTimes(obj, rt, [['eventTime'], ['series', 'lastObservedTime']]);
     },

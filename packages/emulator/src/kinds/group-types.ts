@@ -124,6 +124,7 @@ export const eventsV1Type: ResourceType = defineType({
   namespaced: true,
   statusSubresource: false,
   strategy: baseStrategy({
+    allowCreateOnUpdate: true,
     decode(obj, rt) {
       checkMicroTimes(obj, rt, [['eventTime'], ['series', 'lastObservedTime']]);
     },
@@ -154,6 +155,7 @@ function rbacType(kind: string, plural: string, namespaced: boolean, binding: bo
     namespaced,
     statusSubresource: false,
     strategy: baseStrategy({
+      allowCreateOnUpdate: true,
       nameRule: 'pathSegment',
       validate(obj, old) {
         if (!binding) return [];
