@@ -43,6 +43,12 @@ export interface AccuracyResult {
   readonly timerLatenessMs: { p50: number; p99: number; max: number };
   /** CPU used by the speaker process during the window, percent of one core. */
   readonly speakerCpuPercent: number;
+  /** BGP UPDATE messages the speaker sent during the window (the `bgp10k` load). */
+  readonly bgpUpdatesSentInWindow?: number;
+}
+
+function bgpUpdates(line: Record<string, unknown>): number {
+  return (line['bgp'] as { updatesSent?: number } | undefined)?.updatesSent ?? 0;
 }
 
 function cpuTicks(pid: number): number {
@@ -89,6 +95,7 @@ export async function measureAccuracy(options: {
     const capture = await startCapture(router, {
       filter: 'udp dst port 3784 and (src net 192.0.2.160/27 or src net 192.0.2.192/27)',
     });
+    const before = await speaker.stats();
     speaker.resetStats();
     const since = Date.now();
     const ticks0 = cpuTicks(speaker.process.pid);
@@ -143,6 +150,7 @@ export async function measureAccuracy(options: {
         max: ms(st.txTimerLatenessUs.max),
       },
       speakerCpuPercent: round(((ticks1 - ticks0) / 100 / (elapsed / 1000)) * 100),
+      ...(stats['bgp'] ? { bgpUpdatesSentInWindow: bgpUpdates(stats) - bgpUpdates(before) } : {}),
     };
   } finally {
     await speaker.stop();

@@ -1,7 +1,7 @@
 /**
  * A stand-in speaker process for the BFD interop tests and `bench:bfd`: BFD sessions from
- * `@ironlb/bfd` and, optionally, a BGP session (the minimal sender) coupled to them: when the
- * BFD session to the BGP peer goes Down, the BGP session is torn down at once.
+ * `@ironlb/bfd` and, optionally, a BGP session from `@ironlb/bgp` coupled to them: when the
+ * BFD session to the BGP peer goes Down, the BGP session is reset at once (Cease, BFD Down).
  *
  * Run inside a namespace: `node --conditions=@ironlb/source --import tsx speaker-process.ts '<json>'`.
  * Every event is one JSON line on stdout; logs (pino) go to stderr.
@@ -15,7 +15,7 @@ import {
   type BfdController,
   type BfdProfile,
 } from '../src/index.js';
-import { MinimalBgpSender } from './minimal-bgp-sender.js';
+import { BgpSession } from '@ironlb/bgp';
 
 export interface SpeakerProcessConfig {
   readonly sessions: readonly { local: string; peer: string; profile: BfdProfile }[];
@@ -33,8 +33,8 @@ export interface SpeakerProcessConfig {
   /** Synthetic load: `blockMs` of synchronous work every `everyMs`. */
   readonly load?: { readonly blockMs: number; readonly everyMs: number };
   /**
-   * Every `everyMs`, withdraw this many /32s from 198.18.0.0 and announce them again, on the
-   * BGP session (encoding and sending 2 x N NLRI each time).
+   * Every `everyMs`, withdraw this many /32s from 198.18.0.0, or announce them again, on the
+   * BGP session (a full diff of the Adj-RIB-Out and N NLRI encoded each time).
    */
   readonly churn?: { readonly prefixes: number; readonly everyMs: number };
   readonly logLevel?: string;
@@ -59,7 +59,7 @@ const bfd: BfdController =
         ...(config.noMinTtl ? {} : { socketModule: { specifier: '@ironlb/sys' } }),
       })
     : new BfdManager({ logger, sockets: dgramSocketFactory(config.noMinTtl ? {} : { createUdpSocket }) });
-let bgp: MinimalBgpSender | undefined;
+let bgp: BgpSession | undefined;
 
 bfd.on((e) => {
   const s = e.session;
@@ -73,7 +73,10 @@ bfd.on((e) => {
     detectionTimeMs: s.detectionTimeMs,
   });
   // The coupling the speaker will do: BFD Down tears the BGP session to that peer down now.
-  if (e.type === 'sessionDown' && bgp && s.peerAddress === config.bgp?.peer) bgp.close('bfdDown');
+  if (e.type === 'sessionDown' && bgp && s.peerAddress === config.bgp?.peer) {
+    bgp.reset('bfdDown', `BFD ${e.reason}`);
+    emit('bgpClosed', { peer: s.peerAddress, why: 'bfdDown' });
+  }
 });
 
 for (const s of config.sessions) {
@@ -84,25 +87,27 @@ for (const s of config.sessions) {
   }
 }
 
+const routes = (prefixes: readonly string[]) => prefixes.map((prefix) => ({ prefix }));
 if (config.bgp) {
   const b = config.bgp;
-  const start = () => {
-    bgp = new MinimalBgpSender({
-      peer: b.peer,
-      localAddress: b.localAddress,
-      localAs: b.localAs,
-      routerId: b.localAddress,
-      holdTime: b.holdTime,
-      nextHop: b.localAddress,
-      prefixes: [...(b.prefixes ?? []), ...hostPrefixes(b.hostPrefixes ?? 0)],
-    });
-    bgp.onEstablished = () => emit('bgpEstablished', { peer: b.peer });
-    bgp.onClosed = (why) => {
-      emit('bgpClosed', { peer: b.peer, why });
-      setTimeout(start, 1000);
-    };
-  };
-  start();
+  // Graceful restart is off: a helper router would keep our routes as stale after a failure,
+  // which is the opposite of what is measured here.
+  bgp = new BgpSession({
+    localAs: b.localAs,
+    peerAs: 'external',
+    routerId: b.localAddress,
+    peerAddress: b.peer,
+    localAddress: b.localAddress,
+    holdTime: b.holdTime,
+    connectRetryTime: 1,
+    gracefulRestart: false,
+    families: ['ipv4'],
+    logger: logger.child({}),
+  });
+  bgp.on('established', () => emit('bgpEstablished', { peer: b.peer }));
+  bgp.on('down', (d) => emit('bgpDown', { peer: b.peer, reason: d.reason, notification: d.notification }));
+  bgp.setAdvertisements(routes([...(b.prefixes ?? []), ...hostPrefixes(b.hostPrefixes ?? 0)]));
+  bgp.start();
 }
 
 if (config.load) {
@@ -115,10 +120,11 @@ if (config.load) {
 }
 
 if (config.churn) {
-  const prefixes = hostPrefixes(config.churn.prefixes);
+  const all = routes([...(config.bgp?.prefixes ?? []), ...hostPrefixes(config.churn.prefixes)]);
+  let on = true;
   setInterval(() => {
-    bgp?.withdraw(prefixes);
-    bgp?.announce(prefixes);
+    on = !on;
+    bgp?.setAdvertisements(on ? all : []);
   }, config.churn.everyMs);
 }
 
