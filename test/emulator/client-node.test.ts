@@ -23,7 +23,8 @@ import {
   makeInformer,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import type { KubeConfig, V1EndpointSlice, V1Lease, V1Service } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1Lease, V1Service } from '@kubernetes/client-node';
 import { startEmulator } from '@ironlb/emulator';
 import type { Emulator } from '@ironlb/emulator';
 import { codeOf, kubeConfigFor, sleep, waitFor } from './helpers.js';
@@ -226,6 +227,21 @@ describe('client-node 1.x against the emulator', () => {
     await relabel('web');
     await waitFor('add again', () => seen.length === 3);
     expect(seen).toEqual(['add:web-1', 'delete:web-1', 'add:web-1']);
+  });
+
+  it('kubeconfigOptions() loads with KubeConfig.loadFromOptions, over HTTP and HTTPS', async () => {
+    const tlsEmu = await startEmulator({ tls: true });
+    try {
+      for (const e of [emu, tlsEmu]) {
+        const k = new KubeConfig();
+        k.loadFromOptions(e.kubeconfigOptions({ namespace: 'kube-system' }));
+        expect(k.getContextObject(k.getCurrentContext())?.namespace).toBe('kube-system');
+        const names = (await k.makeApiClient(CoreV1Api).listNamespace()).items.map((n) => n.metadata!.name);
+        expect(names).toContain('kube-system');
+      }
+    } finally {
+      await tlsEmu.close();
+    }
   });
 
   it('C7: informer.start() resolves at once on an idle resource (headers are flushed)', async () => {
