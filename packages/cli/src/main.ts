@@ -1,6 +1,7 @@
 // The composition root: the only module that reads argv and the environment.
 // Each subcommand lives in its own file under commands/ and registers itself here.
 import { Command } from 'commander';
+import { registerControllerCommand } from './commands/controller.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .version('0.1.0');
   // subcommands (one line each)
   registerEmulatorCommand(program);
+  registerControllerCommand(program);
   return program;
 }
 
