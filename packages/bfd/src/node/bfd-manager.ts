@@ -9,11 +9,13 @@ import { resolveProfile, validateProfile, type ProfileProblem } from '../core/pr
 import { checkControlPacket } from '../core/receive-checks.js';
 import type { SessionAction, SessionEvent, SessionState } from '../core/session/session-types.js';
 import { initSession, step } from '../core/session/step.js';
-import { detectionTime, transmitInterval } from '../core/session/timers.js';
+import { transmitInterval } from '../core/session/timers.js';
 import type { BfdController, UpdateProfileResult } from './bfd-controller.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { createTimerScheduler, type TimerScheduler } from './scheduler.js';
 import type { BfdEvent, BfdSessionInfo, BfdSessionSpec, ReceiveDropReason } from './session-types.js';
+import { sessionInfo, timersOf } from './session-info.js';
+import { SocketPool } from './socket-pool.js';
 import { dgramSocketFactory, type BfdSocket, type BfdSocketFactory } from './sockets.js';
 import { SampleRing, type BfdStats } from './stats.js';
 
@@ -52,11 +54,6 @@ interface Managed {
   lastPeriodicUpAt: number | undefined;
 }
 
-interface Receiver {
-  readonly socket: BfdSocket;
-  users: number;
-}
-
 /** Builds the session key used by `removeSession` and in events. */
 export function sessionKey(localAddress: string, peerAddress: string): string {
   return `${localAddress}>${peerAddress}`;
@@ -79,8 +76,7 @@ export class BfdManager implements BfdController {
   readonly #events = new EventEmitter();
   readonly #sessions = new Map<string, Managed>();
   readonly #byDiscriminator = new Map<number, Managed>();
-  readonly #receivers = new Map<string, Promise<Receiver>>();
-  readonly #usedPorts = new Set<number>();
+  readonly #pool: SocketPool;
   readonly #lateness = new SampleRing();
   readonly #periodicExcess = new SampleRing();
   readonly #stats = {
@@ -100,6 +96,13 @@ export class BfdManager implements BfdController {
       createTimerScheduler({ clock: this.#clock, onLateness: (us) => this.#lateness.add(us) });
     this.#random32 = options.random32 ?? (() => randomBytes(4).readUInt32BE(0));
     this.#port = options.controlPort ?? BfdConstants.ControlPort;
+    this.#pool = new SocketPool({
+      sockets: this.#sockets,
+      port: this.#port,
+      random32: this.#random32,
+      log: this.#log,
+      onDatagram: (bytes, from, local) => this.#onDatagram(bytes, from, local),
+    });
     if (!this.#sockets.enforcesMinTtl)
       this.#log.warn(
         { event: 'ttlCheckUnavailable' },
@@ -131,12 +134,12 @@ export class BfdManager implements BfdController {
     const key = sessionKey(localText, peerText);
     if (this.#sessions.has(key)) return { ok: false, reason: 'exists', detail: key };
 
-    await this.#acquireReceiver(localText, family);
+    await this.#pool.acquireReceiver(localText, family);
     let opened: { socket: BfdSocket; port: number };
     try {
-      opened = await this.#openSender(localText, family);
+      opened = await this.#pool.openSender(localText, family);
     } catch (err) {
-      await this.#releaseReceiver(localText);
+      await this.#pool.releaseReceiver(localText);
       throw err;
     }
     const resolved = resolveProfile(spec.profile);
@@ -196,9 +199,8 @@ export class BfdManager implements BfdController {
     this.#scheduler.clear(`${key}#detect`);
     // Let the AdminDown datagram leave before the socket goes.
     await new Promise((resolve) => setImmediate(resolve));
-    m.sender.close();
-    this.#usedPorts.delete(m.sourcePort);
-    await this.#releaseReceiver(m.local);
+    this.#pool.closeSender(m.sender, m.sourcePort);
+    await this.#pool.releaseReceiver(m.local);
     this.#log.info({ event: 'sessionRemoved', key }, 'BFD session removed');
     return true;
   }
@@ -266,8 +268,7 @@ export class BfdManager implements BfdController {
     await Promise.all([...this.#sessions.keys()].map((k) => this.removeSession(k, options)));
     this.#closed = true;
     this.#scheduler.close();
-    for (const r of this.#receivers.values()) (await r).socket.close();
-    this.#receivers.clear();
+    await this.#pool.closeAll();
   }
 
   // --- receive path -------------------------------------------------------------------
@@ -400,63 +401,6 @@ export class BfdManager implements BfdController {
     this.#log.debug({ event: 'sendFailed', key: m.key, err }, 'BFD send failed');
   }
 
-  // --- sockets ------------------------------------------------------------------------
-
-  async #acquireReceiver(local: string, family: 4 | 6): Promise<void> {
-    let p = this.#receivers.get(local);
-    if (!p) {
-      p = this.#sockets
-        .open({
-          family,
-          address: local,
-          port: this.#port,
-          ttl: BfdConstants.SingleHopTtl,
-          minTtl: BfdConstants.SingleHopTtl,
-        })
-        .then((socket) => {
-          socket.onMessage((bytes, from) => this.#onDatagram(bytes, from, local));
-          socket.onError((err) =>
-            this.#log.warn({ event: 'receiveError', local, err }, 'BFD receive socket error'),
-          );
-          return { socket, users: 0 };
-        });
-      this.#receivers.set(local, p);
-      p.catch(() => this.#receivers.delete(local));
-    }
-    (await p).users++;
-  }
-
-  async #releaseReceiver(local: string): Promise<void> {
-    const p = this.#receivers.get(local);
-    if (!p) return;
-    const r = await p;
-    if (--r.users > 0) return;
-    this.#receivers.delete(local);
-    r.socket.close();
-  }
-
-  /** RFC 5881 section 4: a source port in 49152-65535, unique per session here. */
-  async #openSender(local: string, family: 4 | 6): Promise<{ socket: BfdSocket; port: number }> {
-    const span = BfdConstants.SourcePortMax - BfdConstants.SourcePortMin + 1;
-    for (let attempt = 0; attempt < 64; attempt++) {
-      const port = BfdConstants.SourcePortMin + (this.#random32() % span);
-      if (this.#usedPorts.has(port)) continue;
-      try {
-        const socket = await this.#sockets.open({
-          family,
-          address: local,
-          port,
-          ttl: BfdConstants.SingleHopTtl,
-        });
-        this.#usedPorts.add(port);
-        return { socket, port };
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
-      }
-    }
-    throw new IronLbError('ERR_IRONLB_BFD_NO_SOURCE_PORT', `no free source port in 49152-65535 on ${local}`);
-  }
-
   #newDiscriminator(): number {
     for (;;) {
       const d = this.#random32() >>> 0;
@@ -465,33 +409,6 @@ export class BfdManager implements BfdController {
   }
 
   #info(m: Managed): BfdSessionInfo {
-    const s = m.state;
-    return {
-      key: m.key,
-      peerAddress: m.peer,
-      localAddress: m.local,
-      sourcePort: m.sourcePort,
-      state: stateName(s.sessionState) as BfdSessionInfo['state'],
-      remoteState: stateName(s.remoteSessionState) as BfdSessionInfo['state'],
-      localDiscriminator: s.localDiscr,
-      remoteDiscriminator: s.remoteDiscr,
-      localDiagnostic: diagnosticReason(s.localDiag),
-      ...timersOf(s),
-      remoteMinRxIntervalMs: s.remoteMinRxInterval / 1000,
-      remoteDesiredMinTxIntervalMs: s.remoteDesiredMinTxInterval / 1000,
-      remoteDetectMult: s.remoteDetectMult,
-    };
+    return sessionInfo(m, m.state);
   }
-}
-
-function timersOf(s: SessionState): {
-  transmitIntervalMs: number | undefined;
-  detectionTimeMs: number | undefined;
-} {
-  const tx = transmitInterval(s);
-  const dt = detectionTime(s);
-  return {
-    transmitIntervalMs: tx === undefined ? undefined : tx / 1000,
-    detectionTimeMs: dt === undefined ? undefined : dt / 1000,
-  };
 }
