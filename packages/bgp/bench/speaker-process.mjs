@@ -128,7 +128,12 @@ if (config.routes || config.hosts) {
   for (const s of sessions) s.setAdvertisements(table);
 }
 for (const s of sessions) s.start();
-out({ event: 'ready', pid: process.pid, memory: process.memoryUsage().rss });
+out({
+  event: 'ready',
+  pid: process.pid,
+  memory: process.memoryUsage().rss,
+  timeOrigin: performance.timeOrigin,
+});
 
 process.on('SIGTERM', () => void stopAll(false).then(() => process.exit(0)));
 process.on('SIGINT', () => void stopAll(false).then(() => process.exit(0)));

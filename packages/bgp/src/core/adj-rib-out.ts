@@ -22,22 +22,32 @@ export interface AnnounceGroup {
 }
 
 export function diffRib(desired: Rib, advertised: Rib): RibDiff {
-  const groups = new Map<string, AnnounceGroup>();
+  // Attribute sets are shared objects within a table (AdvertisementTable interns them), so
+  // groups are found by identity first and by key only across tables.
+  const byObject = [new Map<RouteAttributes, AnnounceGroup>(), new Map<RouteAttributes, AnnounceGroup>()];
+  const byKey = new Map<string, AnnounceGroup>();
+  const groups: AnnounceGroup[] = [];
   for (const [key, attributes] of desired) {
     const old = advertised.get(key);
     if (old && (old === attributes || old.key === attributes.key)) continue;
     const family = familyOfKey(key);
-    const gk = `${family}|${attributes.key}`;
-    let g = groups.get(gk);
+    const objects = byObject[family === 4 ? 0 : 1]!;
+    let g = objects.get(attributes);
     if (!g) {
-      g = { family, attributes, prefixes: [] };
-      groups.set(gk, g);
+      const gk = `${family}|${attributes.key}`;
+      g = byKey.get(gk);
+      if (!g) {
+        g = { family, attributes, prefixes: [] };
+        byKey.set(gk, g);
+        groups.push(g);
+      }
+      objects.set(attributes, g);
     }
     g.prefixes.push(key);
   }
   const withdraw: string[] = [];
   if (advertised !== desired) for (const key of advertised.keys()) if (!desired.has(key)) withdraw.push(key);
-  return { announce: [...groups.values()], withdraw };
+  return { announce: groups, withdraw };
 }
 
 /** True when the diff sends nothing. */
