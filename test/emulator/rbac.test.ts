@@ -151,6 +151,9 @@ describe('RBAC', () => {
         ).stdout.trim(),
       ).toBe('yes');
       expect((await k.run(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).stdout).toBe(SA);
+      const list = (await k.run(['auth', 'can-i', '--list', '-n', 'ironlb'])).stdout;
+      expect(list).toMatch(/leases\.coordination\.k8s\.io\s+\[\]\s+\[\]\s+\[get create update\]/);
+      expect(list).toMatch(/services\/status\s+\[\]\s+\[\]\s+\[update patch\]/);
     } finally {
       k.cleanup();
     }
@@ -176,6 +179,46 @@ describe('RBAC', () => {
     } finally {
       k.cleanup();
     }
+  });
+
+  it('expands aggregated ClusterRoles', async () => {
+    const rbac = kubeConfigFor(emu).makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: 'ironlb-view' },
+        aggregationRule: {
+          clusterRoleSelectors: [{ matchLabels: { 'ironlb.io/aggregate-to-view': 'true' } }],
+        },
+        rules: [],
+      },
+    });
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: 'ironlb-view-pools', labels: { 'ironlb.io/aggregate-to-view': 'true' } },
+        rules: [{ apiGroups: ['ironlb.io'], resources: ['ipaddresspools'], verbs: ['get', 'list'] }],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'viewer' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ironlb-view' },
+        subjects: [{ kind: 'User', name: 'viewer', apiGroup: 'rbac.authorization.k8s.io' }],
+      },
+    });
+    const authz = kubeConfigFor(emu).makeApiClient(AuthorizationV1Api);
+    const allowed = async (verb: string) =>
+      (
+        await authz.createSubjectAccessReview({
+          body: {
+            spec: {
+              user: 'viewer',
+              resourceAttributes: { verb, group: 'ironlb.io', resource: 'ipaddresspools' },
+            },
+          },
+        })
+      ).status!.allowed;
+    expect(await allowed('list')).toBe(true);
+    expect(await allowed('delete')).toBe(false);
   });
 
   it('refuses to delete the default namespace', async () => {

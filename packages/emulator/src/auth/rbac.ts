@@ -5,6 +5,7 @@
 // always allowed. Aggregated ClusterRoles are not expanded.
 import type { KObject } from '../kobject.js';
 import type { Store } from '../store/store.js';
+import { fromLabelSelectorObject, matchesLabels } from '../selectors/label-selector.js';
 import type { UserInfo } from './authn.js';
 
 export interface Attributes {
@@ -19,7 +20,7 @@ export interface Attributes {
   path: string;
 }
 
-interface Rule {
+export interface Rule {
   verbs?: string[];
   apiGroups?: string[];
   resources?: string[];
@@ -67,8 +68,37 @@ export class RbacAuthorizer {
   constructor(private readonly store: Store) {}
 
   private rules(kind: 'roles' | 'clusterroles', ns: string | undefined, name: string): Rule[] {
-    const obj = this.store.get(this.store.bucket(`rbac.authorization.k8s.io/${kind}`), ns, name);
-    return ((obj?.rules as Rule[] | undefined) ?? []).filter(Boolean);
+    const bucket = this.store.bucket(`rbac.authorization.k8s.io/${kind}`);
+    const obj = this.store.get(bucket, ns, name);
+    const own = ((obj?.rules as Rule[] | undefined) ?? []).filter(Boolean);
+    const agg = obj?.aggregationRule as { clusterRoleSelectors?: unknown[] } | undefined;
+    if (kind !== 'clusterroles' || !agg?.clusterRoleSelectors?.length) return own;
+    // What the clusterrole-aggregation controller would have written into `rules`.
+    const selectors = agg.clusterRoleSelectors.map(fromLabelSelectorObject);
+    const out = [...own];
+    for (const other of this.store.list(bucket)) {
+      if (other === obj) continue;
+      if (selectors.some((sel) => sel.length > 0 && matchesLabels(sel, other.metadata.labels)))
+        out.push(...((other.rules as Rule[] | undefined) ?? []).filter(Boolean));
+    }
+    return out;
+  }
+
+  /** Every rule granted to a user in a namespace (SelfSubjectRulesReview). */
+  rulesFor(user: UserInfo, namespace: string): Rule[] {
+    if (user.groups.includes('system:masters'))
+      return [
+        { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+        { verbs: ['*'], nonResourceURLs: ['*'] },
+      ];
+    const probe = { user } as Attributes;
+    const out: Rule[] = [];
+    for (const b of this.store.list(this.store.bucket('rbac.authorization.k8s.io/clusterrolebindings')))
+      out.push(...this.bindingRules(b, probe));
+    if (namespace)
+      for (const b of this.store.list(this.store.bucket('rbac.authorization.k8s.io/rolebindings'), namespace))
+        out.push(...this.bindingRules(b, probe));
+    return out;
   }
 
   private bindingRules(b: KObject, a: Attributes): Rule[] {

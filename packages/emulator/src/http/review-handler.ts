@@ -11,7 +11,12 @@ import { readBodyBytes, sendJson } from './respond.js';
 import type { ServerEnv } from './server-env.js';
 
 export const reviewResources: Record<string, string[]> = {
-  'authorization.k8s.io': ['selfsubjectaccessreviews', 'subjectaccessreviews', 'localsubjectaccessreviews'],
+  'authorization.k8s.io': [
+    'selfsubjectaccessreviews',
+    'subjectaccessreviews',
+    'localsubjectaccessreviews',
+    'selfsubjectrulesreviews',
+  ],
   'authentication.k8s.io': ['selfsubjectreviews'],
 };
 
@@ -66,6 +71,32 @@ export async function handleReview(
       apiVersion: `${group}/v1`,
       metadata: { creationTimestamp: null },
       status: { userInfo: { username: user.username, groups: user.groups } },
+    });
+    return;
+  }
+  if (resource === 'selfsubjectrulesreviews') {
+    const rules = env.rbac.rulesFor(user, String(spec.namespace ?? ''));
+    const rbacOff = !env.config.rbacEnabled;
+    const all = rbacOff ? env.rbac.rulesFor({ username: '', groups: ['system:masters'] }, '') : rules;
+    sendJson(res, 201, {
+      kind: 'SelfSubjectRulesReview',
+      apiVersion: `${group}/v1`,
+      metadata: { creationTimestamp: null },
+      spec,
+      status: {
+        resourceRules: all
+          .filter((r) => !r.nonResourceURLs)
+          .map((r) => ({
+            verbs: r.verbs,
+            apiGroups: r.apiGroups,
+            resources: r.resources,
+            resourceNames: r.resourceNames,
+          })),
+        nonResourceRules: all
+          .filter((r) => r.nonResourceURLs)
+          .map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+        incomplete: false,
+      },
     });
     return;
   }

@@ -48,6 +48,7 @@ export const reviewTypes: readonly ResourceType[] = [
   review('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false),
   review('authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews', false),
   review('authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true),
+  review('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false),
   review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', false),
 ];
 

@@ -1,7 +1,7 @@
 // Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`), for the few kinds
 // kubectl's generators and `kubectl auth` send that way: ConfigMap, Secret, Namespace,
-// ServiceAccount, Service (`kubectl create service`), SelfSubjectAccessReview and
-// SelfSubjectReview. The envelope is the 4-byte magic `k8s\0` followed by a `runtime.Unknown`:
+// ServiceAccount, Service (`kubectl create service`), SelfSubjectAccessReview,
+// SelfSubjectRulesReview and SelfSubjectReview. The envelope is the 4-byte magic `k8s\0` followed by a `runtime.Unknown`:
 //
 //   Unknown  { TypeMeta typeMeta = 1 { apiVersion = 1; kind = 2 }; bytes raw = 2;
 //              contentEncoding = 3; contentType = 4 }
@@ -173,6 +173,15 @@ const decoders: Record<string, Decoder> = {
         }) ?? {};
     }),
   'authentication.k8s.io/v1/SelfSubjectReview': (f) => withMeta(f, () => undefined),
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': (f) =>
+    withMeta(f, (g, out) => {
+      out.spec =
+        message(g, 2, (s) => {
+          const spec: JsonObject = {};
+          setStr(spec, 'namespace', get(s, 1));
+          return spec;
+        }) ?? {};
+    }),
 };
 
 /** True for a protobuf request body with the Kubernetes magic. */
