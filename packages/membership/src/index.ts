@@ -33,3 +33,25 @@ export {
   type Quorum,
   isUp,
 } from './core/view.js';
+export { ReplayGuard, type ReplayGuardOptions, type ReplayVerdict } from './core/replay-guard.js';
+export { type QuorumConfirmation, type QuorumRoundResult } from './core/quorum-rounds.js';
+export type { Random } from './core/random.js';
+
+// Node layer: UDP, HMAC, timers, stats.
+export {
+  MembershipAgent,
+  type MembershipAgentOptions,
+  type MemberAddress,
+  type MembershipEvent,
+  DEFAULT_MEMBERSHIP_PORT,
+} from './node/membership-agent.js';
+export { Keyring, type MembershipKeys, MembershipKeyError, keyIdOf, MIN_KEY_BYTES } from './node/keyring.js';
+export { seal, open, EnvelopeDrop, type OpenResult } from './node/envelope.js';
+export { type Clock, type TimerHandle, systemClock } from './node/clock.js';
+export {
+  type MembershipSocket,
+  type UdpEndpoint,
+  openUdpSocket,
+  MembershipSocketError,
+} from './node/udp-socket.js';
+export { MembershipStats, type MetricFamily, type DropReason, dropReasons } from './node/stats.js';
