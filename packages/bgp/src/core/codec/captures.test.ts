@@ -145,9 +145,7 @@ describe('captured messages', () => {
     ]);
     const v6 = capture('bird-2.0.12-update-ipv6.hex') as UpdateMessage;
     const mp = v6.pathAttributes.find((a) => a.type === 'MP_REACH_NLRI');
-    expect(mp?.type === 'MP_REACH_NLRI' && mp.nlri.map(prefixText)).toEqual([
-      '2001:db8:200:0:0:0:0:0/48'.replace(':0:0:0:0:0', '::'),
-    ]);
+    expect(mp?.type === 'MP_REACH_NLRI' && mp.nlri.map(prefixText)).toEqual(['2001:db8:200::/48']);
   });
 
   it.each([

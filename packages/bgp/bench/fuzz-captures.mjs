@@ -1,17 +1,26 @@
+#!/usr/bin/env node
+// Mutation fuzzer over the captured FRR/BIRD messages: byte flips, truncations and insertions,
+// decoded in both contexts; anything thrown that is not a BgpDecodeError is printed as hex, to
+// be added to test/crashers. Build first (npx tsc -b packages/bgp), then from the repo root:
+//
+//   node packages/bgp/bench/fuzz-captures.mjs [iterations]
 import { readFileSync, readdirSync } from 'node:fs';
-import { decodeMessage, BgpDecodeError, createFramer, checkUpdate } from '@ironlb/bgp';
+import { join } from 'node:path';
+import { decodeMessage, BgpDecodeError, checkUpdate } from '@ironlb/bgp';
 import { fromHex, toHex } from '@ironlb/wire';
-const dir = 'packages/bgp/test/fixtures';
+
+const dir = join(import.meta.dirname, '..', 'test', 'fixtures');
+const iterations = Number(process.argv[2] ?? 300000);
 const seeds = readdirSync(dir)
   .filter((f) => f.endsWith('.hex'))
-  .map((f) => fromHex(readFileSync(`${dir}/${f}`, 'utf8')));
+  .map((f) => fromHex(readFileSync(join(dir, f), 'utf8')));
 let seed = 12345;
 const rnd = (n) => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   return seed % n;
 };
 const found = new Map();
-for (let i = 0; i < 300000; i++) {
+for (let i = 0; i < iterations; i++) {
   const s = seeds[rnd(seeds.length)];
   let b = s.slice();
   const ops = 1 + rnd(4);
