@@ -14,6 +14,7 @@ import type { ControllerOptions, Service } from '@ironlb/controller';
 import { startEmulator } from '@ironlb/emulator';
 import type { Emulator, EmulatorOptions } from '@ironlb/emulator';
 import {
+  ApiInformer,
   ApiLeaseClient,
   HttpKubeApi,
   KubeTransportError,
@@ -21,7 +22,10 @@ import {
   PatchType,
   createRuntimeMetrics,
 } from '@ironlb/kube';
-import type { ApiRequest, KubeApi } from '@ironlb/kube';
+import { coreResources } from '@ironlb/kube';
+import type { ApiRequest, KubeApi, KubeObject } from '@ironlb/kube';
+
+const serviceResource = coreResources.services;
 
 export const SYSTEM_NS = 'ironlb-system';
 export const SA = `system:serviceaccount:${SYSTEM_NS}:ironlb-controller`;
@@ -32,6 +36,8 @@ export const logger = pino({ level: process.env.IRONLB_TEST_LOG ?? 'silent' });
 export interface ClusterOptions extends EmulatorOptions {
   /** Enforce RBAC; controllers authenticate as the controller ServiceAccount. */
   asServiceAccount?: boolean;
+  /** Controllers authenticate as the ServiceAccount even without RBAC (to tell them from the admin). */
+  controllerAsServiceAccount?: boolean;
 }
 
 export interface Cluster {
@@ -77,7 +83,7 @@ function pathOf(obj: Record<string, unknown>): string {
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const { asServiceAccount = false, ...emuOptions } = options;
+  const { asServiceAccount = false, controllerAsServiceAccount = asServiceAccount, ...emuOptions } = options;
   const emu = await startEmulator({
     requestLogLimit: asServiceAccount ? 100_000 : 0,
     ...(asServiceAccount ? { rbac: true, tls: true } : {}),
@@ -102,7 +108,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         .requests()
         .filter((r) => r.status === 403)
         .map((r) => ({ method: r.method, path: r.path, user: r.user })),
-    controllerKubeConfig: () => kubeConfig(emu.kubeconfig(asServiceAccount ? { as: SA } : undefined)),
+    controllerKubeConfig: () =>
+      kubeConfig(emu.kubeconfig(controllerAsServiceAccount ? { as: SA } : undefined)),
     async close() {
       api.close();
       await emu.close();
@@ -446,4 +453,90 @@ export async function eventReasons(
   kind = 'Service',
 ): Promise<string[]> {
   return (await eventsFor(cluster, ns, name, kind)).map((e) => e.reason);
+}
+
+/**
+ * Watches every Service (its own informer, admin credentials) and records each change of its
+ * ingress addresses. A Service that had addresses and then shows other ones, or none while it
+ * is still a LoadBalancer, is a violation: "no Service that had an IP changed it".
+ */
+export class IPHistory {
+  readonly violations: string[] = [];
+  /** uid -> the addresses first seen. */
+  readonly first = new Map<string, string>();
+  readonly #informer: ApiInformer<Service & KubeObject>;
+  readonly #api: HttpKubeApi;
+
+  constructor(cluster: Cluster, options: { allowLoss?: (svc: Service) => boolean } = {}) {
+    const kc = kubeConfig(cluster.emu.kubeconfig());
+    this.#api = new HttpKubeApi(kc, { timeoutMs: 10_000 });
+    this.#informer = new ApiInformer<Service & KubeObject>({
+      kubeConfig: kc,
+      api: this.#api,
+      resource: serviceResource,
+    });
+    const observe = (svc: Service) => {
+      const uid = svc.metadata.uid ?? `${svc.metadata.namespace}/${svc.metadata.name}`;
+      const ips = ingressIPs(svc).sort().join(',');
+      const had = this.first.get(uid);
+      if (had === undefined) {
+        if (ips !== '') this.first.set(uid, ips);
+        return;
+      }
+      if (ips === had) return;
+      if (ips === '' && (svc.spec?.type !== 'LoadBalancer' || options.allowLoss?.(svc))) return;
+      this.violations.push(
+        `${svc.metadata.namespace}/${svc.metadata.name} (${uid}): ${had} -> ${ips || 'none'}`,
+      );
+    };
+    this.#informer.addHandlers({ onAdd: observe, onUpdate: (_, svc) => observe(svc) });
+    this.#informer.start();
+  }
+
+  waitForSync(): Promise<void> {
+    return this.#informer.waitForSync();
+  }
+
+  async stop(): Promise<void> {
+    await this.#informer.stop();
+    this.#api.close();
+  }
+}
+
+export async function listServices(cluster: Cluster): Promise<Service[]> {
+  return (await cluster.api.request<{ items: Service[] }>({ method: 'GET', path: '/api/v1/services' })).items;
+}
+
+/**
+ * Addresses shown by two Services that may not share them: different or missing sharing keys,
+ * different backends (externalTrafficPolicy Local selectors), or a common port.
+ */
+export function sharingViolations(services: readonly Service[]): string[] {
+  const byIP = new Map<string, Service[]>();
+  for (const svc of services) {
+    if (svc.spec?.type !== 'LoadBalancer') continue;
+    for (const ip of ingressIPs(svc)) byIP.set(ip, [...(byIP.get(ip) ?? []), svc]);
+  }
+  const key = (s: Service) => s.metadata.annotations?.['ironlb.io/allow-shared-ip'];
+  const backend = (s: Service) =>
+    s.spec?.externalTrafficPolicy === 'Local'
+      ? JSON.stringify(Object.entries(s.spec.selector ?? {}).sort())
+      : '';
+  const ports = (s: Service) => (s.spec?.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`);
+  const out: string[] = [];
+  for (const [ip, holders] of byIP) {
+    for (let i = 0; i < holders.length; i++)
+      for (let j = i + 1; j < holders.length; j++) {
+        const a = holders[i]!;
+        const b = holders[j]!;
+        const name = (s: Service) => `${s.metadata.namespace}/${s.metadata.name}`;
+        if (key(a) === undefined || key(a) !== key(b))
+          out.push(`${ip}: ${name(a)} and ${name(b)} have no common key`);
+        else if (backend(a) !== backend(b))
+          out.push(`${ip}: ${name(a)} and ${name(b)} have different backends`);
+        else if (ports(a).some((p) => ports(b).includes(p)))
+          out.push(`${ip}: ${name(a)} and ${name(b)} use the same port`);
+      }
+  }
+  return out;
 }

@@ -284,7 +284,11 @@ export class LeaderTerm {
   /** Queues Services changed as side effects; tells the reporter when counters moved. */
   #afterChange(current: string | undefined): void {
     for (const k of this.state.takeAffected()) if (k !== current) this.#queue.add(k);
-    if (this.state.flushReservations()) for (const k of this.state.takeAffected()) this.#queue.add(k);
+    if (this.state.flushReservations()) {
+      // Addresses reserved for orphans that went away are free again.
+      for (const k of this.state.takeAffected()) this.#queue.add(k);
+      for (const k of this.state.wake(WAKE_PER_FREE)) if (k !== current) this.#queue.add(k);
+    }
     if (this.state.countersVersion !== this.#countersSeen) {
       this.#countersSeen = this.state.countersVersion;
       this.#reporter?.countersChanged();
