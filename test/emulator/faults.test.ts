@@ -158,3 +158,43 @@ describe('kubectl get -w', () => {
     }
   });
 });
+
+describe('garbage collection over ownerReferences', () => {
+  const owned = (name: string, owners: V1ConfigMap[]): V1ConfigMap => ({
+    metadata: {
+      name,
+      ownerReferences: owners.map((o) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: o.metadata!.name!,
+        uid: o.metadata!.uid!,
+      })),
+    },
+  });
+  const gone = async (name: string) =>
+    (await codeOf(core.readNamespacedConfigMap({ name, namespace: 'default' }))).code === 404;
+
+  it('deletes a dependent once its last owner is gone, and orphans on request', async () => {
+    const a = await core.createNamespacedConfigMap({ namespace: 'default', body: cm('owner-a') });
+    const b = await core.createNamespacedConfigMap({ namespace: 'default', body: cm('owner-b') });
+    const c = await core.createNamespacedConfigMap({ namespace: 'default', body: cm('owner-c') });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: owned('dep-a', [a]) });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: owned('dep-ab', [a, b]) });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: owned('dep-c', [c]) });
+    await core.deleteNamespacedConfigMap({ name: 'owner-a', namespace: 'default' });
+    await waitFor('dep-a collected', () => gone('dep-a'));
+    await sleep(50);
+    expect(await gone('dep-ab')).toBe(false);
+    const k = new Kubectl(emu);
+    try {
+      await k.run(['delete', 'configmap', 'owner-c', '--cascade=orphan'], {
+        allow: [{ method: 'GET', path: /owner-c$/, status: 404 }],
+      });
+    } finally {
+      k.cleanup();
+    }
+    await sleep(50);
+    const orphan = await core.readNamespacedConfigMap({ name: 'dep-c', namespace: 'default' });
+    expect(orphan.metadata!.ownerReferences).toBeUndefined();
+  });
+});

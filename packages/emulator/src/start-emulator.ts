@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { installControllers, syncAllCrds } from './api/controllers.js';
+import { GarbageCollector } from './api/garbage-collector.js';
 import { ObjectApi } from './api/object-api.js';
 import type { Subject } from './auth/authn.js';
 import { TokenAuthenticator } from './auth/authn.js';
@@ -140,6 +141,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   const api = new ObjectApi({ store, alloc, now, random, namespaceType });
   const controllers = installControllers({ api, store, registry, namespaceType, crdType });
+  const gc = new GarbageCollector(store, registry, api);
+  api.orphanDependents = (uid) => gc.orphan(uid);
 
   if (loaded?.state) {
     for (const [id, objs] of Object.entries(loaded.state.buckets)) {
@@ -150,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const svc of store.list(store.bucket(serviceType.bucketId))) reserveServiceAllocations(svc, alloc);
     syncAllCrds({ api, store, registry, namespaceType, crdType });
     store.advanceTo(Math.max(loaded.state.rv, loaded.reservedRv));
+    gc.rebuild();
   } else {
     if (loaded) store.advanceTo(loaded.reservedRv);
     seed(api, options.kubernetesService !== false, alloc);
@@ -249,6 +253,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resourceVersion: () => store.rv,
     async close() {
       controllers.stop();
+      gc.stop();
       env.faults.resume();
       store.dropAllWatches();
       await new Promise<void>((resolve) => {

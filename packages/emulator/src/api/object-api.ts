@@ -53,6 +53,8 @@ export interface ApiHooks {
 
 export class ObjectApi {
   hooks: ApiHooks = {};
+  /** Set by the garbage collector: strips an owner from its dependents (Orphan deletes). */
+  orphanDependents?: (uid: string) => void;
   constructor(private readonly deps: ApiDeps) {}
 
   ctx(): StrategyContext {
@@ -229,7 +231,11 @@ export class ObjectApi {
     rt: ResourceType,
     ns: string | undefined,
     name: string,
-    options: { preconditions?: { uid?: string; resourceVersion?: string }; dryRun: boolean },
+    options: {
+      preconditions?: { uid?: string; resourceVersion?: string };
+      dryRun: boolean;
+      propagationPolicy?: string;
+    },
   ): { code: number; body: object; object: KObject } {
     const b = this.bucket(rt);
     const old = this.deps.store.get(b, rt.namespaced ? ns : undefined, name);
@@ -264,6 +270,7 @@ export class ObjectApi {
       return { code: 200, body: stored, object: stored };
     }
     if (options.dryRun) return { code: 200, body: old, object: old };
+    if (options.propagationPolicy === 'Orphan' && old.metadata.uid) this.orphanDependents?.(old.metadata.uid);
     const last = this.finalize(rt, b, old, ctx);
     if (rt.strategy.returnDeletedObject) return { code: 200, body: last, object: last };
     const details: Record<string, string> = { name, kind: rt.plural, uid: last.metadata.uid ?? '' };

@@ -217,7 +217,10 @@ export async function handleResource(
       const pre = isObject(del.preconditions)
         ? (del.preconditions as { uid?: string; resourceVersion?: string })
         : undefined;
-      const r = env.api.delete(rt, ns, info.name!, { preconditions: pre, dryRun });
+      const propagationPolicy =
+        query.get('propagationPolicy') ??
+        (typeof del.propagationPolicy === 'string' ? del.propagationPolicy : undefined);
+      const r = env.api.delete(rt, ns, info.name!, { preconditions: pre, dryRun, propagationPolicy });
       sendJson(res, r.code, r.body === r.object ? objectJson(r.object) : JSON.stringify(r.body));
       return;
     }
