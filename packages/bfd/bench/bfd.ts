@@ -71,13 +71,26 @@ try {
   // --- 1. failover -------------------------------------------------------------------
   const times: Record<string, number[]> = {};
   let retries = 0;
+  const roundErrors: string[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const trigger of ['kill9', 'linkCut'] as Trigger[]) {
-      retries += (await Promise.all(nodes.map((n) => bringUp(n, router, frr)))).reduce((a, b) => a + b, 0);
-      for (const n of nodes) {
-        const ms = await failAndTime(n, trigger, { sw, monitor });
-        (times[`${trigger}.${n.name}`] ??= []).push(ms);
-        log(`round ${r + 1}/${rounds} ${trigger} ${n.name}: next hop gone after ${round(ms)} ms`);
+      try {
+        retries += (await Promise.all(nodes.map((n) => bringUp(n, router, frr)))).reduce((a, b) => a + b, 0);
+        for (const n of nodes) {
+          const ms = await failAndTime(n, trigger, { sw, monitor });
+          (times[`${trigger}.${n.name}`] ??= []).push(ms);
+          log(`round ${r + 1}/${rounds} ${trigger} ${n.name}: next hop gone after ${round(ms)} ms`);
+        }
+      } catch (err) {
+        // A round that could not be set up or timed is reported, not fatal to the whole run.
+        log(`round ${r + 1}/${rounds} ${trigger} failed: ${String(err)}`);
+        roundErrors.push(`round ${r + 1} ${trigger}: ${String(err)}`);
+        for (const n of nodes) {
+          n.speaker?.killHard();
+          await n.speaker?.process.waitExit(5000).catch(() => undefined);
+          n.speaker = undefined;
+          await sw.setPortState(n.netns, 'up');
+        }
       }
     }
   }
@@ -142,6 +155,7 @@ try {
     },
     failoverMs: failover,
     bringUpRetries: retries,
+    roundErrors,
     kill9: {
       p99Bfd100: p99('kill9.bfd100'),
       p99Bfd300: p99('kill9.bfd300'),
