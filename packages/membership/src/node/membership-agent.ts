@@ -206,7 +206,8 @@ export class MembershipAgent {
     this.#log.info({ event: 'leaving', copies: this.#leaveCopies });
     for (let copy = 0; copy < this.#leaveCopies; copy++) {
       if (copy > 0) await new Promise<void>((resolve) => this.#clock.setTimer(this.#leaveSpacingMs, resolve));
-      this.#perform(actions, { quiet: copy > 0 });
+      // The first copy also reports what leaving changed; later ones only resend.
+      this.#perform(copy === 0 ? actions : actions.filter((a) => a.type === 'send'));
     }
     await this.close();
   }
@@ -253,7 +254,7 @@ export class MembershipAgent {
     this.#perform(this.#detector.tick(this.#clock.now()));
   }
 
-  #perform(actions: DetectorAction[], options: { quiet?: boolean } = {}): void {
+  #perform(actions: DetectorAction[]): void {
     for (const action of actions) {
       switch (action.type) {
         case 'send':
@@ -288,13 +289,12 @@ export class MembershipAgent {
           });
           break;
         case 'refuted':
-          if (!options.quiet)
-            this.#log.info({
-              event: 'refuted',
-              claim: action.claim,
-              source: action.source,
-              incarnation: action.incarnation,
-            });
+          this.#log.info({
+            event: 'refuted',
+            claim: action.claim,
+            source: action.source,
+            incarnation: action.incarnation,
+          });
           break;
       }
     }

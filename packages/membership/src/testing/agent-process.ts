@@ -52,7 +52,12 @@ async function main(): Promise<void> {
         wallTime: e.wallTime,
       });
     else if (e.type === 'quorumChanged')
-      print({ event: e.type, hasQuorum: e.quorum.hasQuorum, reachable: e.quorum.reachable, wallTime: e.wallTime });
+      print({
+        event: e.type,
+        hasQuorum: e.quorum.hasQuorum,
+        reachable: e.quorum.reachable,
+        wallTime: e.wallTime,
+      });
     else
       print({
         event: e.type,
