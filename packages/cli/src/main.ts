@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { describeError } from './cli-error.js';
+import { registerControllerCommand } from './commands/controller.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerImportMetalLBCommand } from './commands/import-metallb.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(name = 'ironlb'): Command {
     .version('0.1.0');
   // subcommands (one line each)
   registerEmulatorCommand(program);
+  registerControllerCommand(program);
   registerImportMetalLBCommand(program);
   return program;
 }
