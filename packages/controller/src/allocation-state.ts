@@ -222,9 +222,12 @@ export class AllocationState {
   /** Up to `n` waiting Services, oldest first; they go to the back of the line. */
   wake(n: number): string[] {
     const out: string[] = [];
-    for (const [key, why] of this.waiting) {
+    for (const key of this.waiting.keys()) {
       if (out.length >= n) break;
       out.push(key);
+    }
+    for (const key of out) {
+      const why = this.waiting.get(key)!;
       this.waiting.delete(key);
       this.waiting.set(key, why);
     }
