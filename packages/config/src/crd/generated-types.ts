@@ -691,9 +691,9 @@ export interface SpeakerMember {
    */
   address?: string;
   /**
-   * The state this speaker sees.
+   * The state this speaker sees (`Unknown`: never heard from since this speaker started).
    */
-  state: 'Alive' | 'Suspect' | 'Dead' | 'Left';
+  state: 'Unknown' | 'Alive' | 'Suspect' | 'Dead' | 'Left';
   /**
    * When `state` last changed.
    */

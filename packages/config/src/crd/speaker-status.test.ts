@@ -17,6 +17,13 @@ describe('SpeakerStatus spec', () => {
     expect(validateSchema(spec, value, 'spec')).toEqual([]);
   });
 
+  it('accepts every member state the speaker reports', () => {
+    for (const state of ['Unknown', 'Alive', 'Suspect', 'Dead', 'Left']) {
+      const status = kindDefinition('SpeakerStatus')!.status!;
+      expect(validateSchema(status, { members: [{ node: 'node2', state }] }, 'status')).toEqual([]);
+    }
+  });
+
   it.each([
     ['a port out of range', { memberPort: 0 }, 'spec.memberPort'],
     ['an upper-case MAC', { hardwareAddresses: ['02:00:C0:00:02:0B'] }, 'spec.hardwareAddresses[0]'],

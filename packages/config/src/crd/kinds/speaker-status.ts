@@ -66,7 +66,9 @@ const member = object(
   {
     node: objectName('The node of the speaker.'),
     address: ip('The address the member is reached at.'),
-    state: string('The state this speaker sees.', { enum: ['Alive', 'Suspect', 'Dead', 'Left'] }),
+    state: string('The state this speaker sees (`Unknown`: never heard from since this speaker started).', {
+      enum: ['Unknown', 'Alive', 'Suspect', 'Dead', 'Left'],
+    }),
     lastTransitionTime: time('When `state` last changed.'),
   },
   "A speaker as seen by this speaker's failure detector.",
