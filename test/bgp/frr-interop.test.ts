@@ -30,6 +30,7 @@ const ebgp = (i: number, extra: Record<string, unknown> = {}) => ({
   peerAddress: '192.0.2.1',
   holdTime: 9,
   families: ['ipv4'],
+  gracefulRestart: { restartTime: 120 },
   ...extra,
 });
 

@@ -119,7 +119,10 @@ describe('GTSM (RFC 5082)', () => {
 
 describe('graceful restart (RFC 4724) as the restarting speaker', () => {
   it('router keeps the route as stale across kill -9, then the restarted speaker refreshes it', async () => {
-    const config = { sessions: [session(3)], routes: [{ prefix: '198.51.100.30/32' }] };
+    const config = {
+      sessions: [session(3, { gracefulRestart: { restartTime: 120 } })],
+      routes: [{ prefix: '198.51.100.30/32' }],
+    };
     const first = await startSpeaker(nodes[2]!, config);
     await first.waitEvent((e) => e.event === 'established', 'GR session established');
     await waitFor(async () => (await router.route('198.51.100.30/32')) !== undefined, {

@@ -25,7 +25,7 @@ export interface BgpSessionOptions {
   readonly holdTime?: number;
   /** Default: a third of the negotiated hold time. */
   readonly keepaliveTime?: number;
-  /** Default 30. */
+  /** ConnectRetryTime (RFC 4271 §8). Default 10 (as `BGPPeer.connectTime`). */
   readonly connectRetryTime?: number;
   /** TCP connect timeout. Default 10. */
   readonly connectTimeout?: number;
@@ -33,7 +33,10 @@ export interface BgpSessionOptions {
   readonly passive?: boolean;
   /** TCP-MD5 signature password (RFC 2385). Needs `@ironlb/sys`. */
   readonly password?: string;
-  /** eBGP multihop: TTL of our packets. Needs `@ironlb/sys`. */
+  /**
+   * TTL of our packets: 1 for a directly connected eBGP peer (as FRR does), 255 for
+   * `BGPPeer.ebgpMultiHop`. Left to the kernel default when absent. Needs `@ironlb/sys`.
+   */
   readonly ebgpMultihop?: number;
   /** GTSM (RFC 5082): send with TTL 255, accept only TTL >= 256 - hops. Needs `@ironlb/sys`. */
   readonly ttlSecurity?: { readonly hops: number };
@@ -42,8 +45,8 @@ export interface BgpSessionOptions {
   /** Advertise Extended Message (RFC 8654). Default true. */
   readonly extendedMessage?: boolean;
   /**
-   * Graceful restart as the restarting speaker (RFC 4724). Default `{ restartTime: 120 }`;
-   * `false` turns it off.
+   * Graceful restart as the restarting speaker (RFC 4724): advertise the capability with this
+   * Restart Time (0..4095 s; 120 is usual). Off when absent (as `BGPPeer.enableGracefulRestart`).
    */
   readonly gracefulRestart?: { readonly restartTime: number } | false;
   /**
@@ -108,14 +111,14 @@ export function fsmConfigOf(o: BgpSessionOptions): FsmConfig {
   }));
   capabilities.push({ kind: 'routeRefresh' }, { kind: 'fourOctetAs', asn: o.localAs });
   if (o.extendedMessage ?? true) capabilities.push({ kind: 'extendedMessage' });
-  const gr = o.gracefulRestart === undefined ? { restartTime: 120 } : o.gracefulRestart;
+  const gr = o.gracefulRestart;
   return {
     localAs: o.localAs,
     peerAs: o.peerAs,
     bgpIdentifier: ipv4Number(o.routerId, 'routerId'),
     holdTime,
     ...(o.keepaliveTime !== undefined ? { keepaliveTime: o.keepaliveTime } : {}),
-    connectRetryTime: o.connectRetryTime ?? 30,
+    connectRetryTime: o.connectRetryTime ?? 10,
     passive: o.passive ?? false,
     capabilities,
     ...(gr ? { gracefulRestart: { restartTime: gr.restartTime, families } } : {}),

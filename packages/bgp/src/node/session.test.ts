@@ -133,7 +133,7 @@ describe('BgpSession: establishment and advertisement', () => {
   });
 
   it('advertises the Restart State bit only in the first session (RFC 4724)', async () => {
-    const t = setup();
+    const t = setup({ gracefulRestart: { restartTime: 120 } });
     t.session.setAdvertisements([]);
     const peer = await establish(t, FakePeer.open({ gracefulRestart: true }));
     const gr = (o: FakePeer) =>

@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { Writer } from '@ironlb/wire';
 import { AdvertisementTable, type Advertisement, type RejectedAdvertisement } from '../core/advertisement.js';
-import { countByFamily, diffRib } from '../core/adj-rib-out.js';
+import { countByFamily } from '../core/adj-rib-out.js';
 import { describeNotification } from '../core/codec/notification.js';
-import { familyOfAfi, familyOfKey, type Family } from '../core/codec/prefix.js';
+import { familyOfAfi, type Family } from '../core/codec/prefix.js';
 import type { UpdateVerdict } from '../core/codec/update-check.js';
 import type { RouteRefreshMessage } from '../core/codec/route-refresh.js';
 import { maxMessageLength } from '../core/codec/message.js';
@@ -20,13 +19,8 @@ import type {
   FsmEventType,
   Negotiated,
 } from '../core/fsm/types.js';
-import type { Rib, RouteAttributes } from '../core/route.js';
-import {
-  packAnnouncements,
-  packEndOfRib,
-  packWithdrawals,
-  type ExportContext,
-} from '../core/update-packer.js';
+import type { ExportContext } from '../core/update-packer.js';
+import { AdjRibOutState } from './adj-rib-out-state.js';
 import { systemClock, type Clock } from './clock.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { silentLogger, type BgpLogger } from './logger.js';
@@ -93,9 +87,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   readonly #dialer: Dialer;
   #primary: Connection;
   #secondary: Connection | undefined;
-  #desired: AdvertisementTable | undefined;
-  #advertised: Rib = new Map();
-  #endOfRibSent: Family[] = [];
+  readonly #rib = new AdjRibOutState();
   #endOfRibReceived: Family[] = [];
   #state: BgpState = 'Idle';
   #stats = {
@@ -106,7 +98,6 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
     treatAsWithdraw: 0,
     attributesDiscarded: 0,
     malformed: 0,
-    unsendable: 0,
     connectAttempts: 0,
     establishedCount: 0,
     establishedAt: undefined as number | undefined,
@@ -129,7 +120,8 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
       localAs: options.localAs,
       peerAs: options.peerAs,
     });
-    const restarting = options.restarting ?? options.gracefulRestart !== false;
+    const restarting =
+      options.restarting ?? (options.gracefulRestart !== undefined && options.gracefulRestart !== false);
     this.#primary = new Connection(this.#host, 'outgoing', initialState({ restarting }));
   }
 
@@ -194,7 +186,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
     for (const r of table.rejected) {
       this.logger.warn({ event: 'advertisementRejected', reason: r.reason, detail: r.detail });
     }
-    this.#desired = table;
+    this.#rib.setDesired(table);
     this.#sync();
     return { accepted: table.size, rejected: table.rejected };
   }
@@ -245,14 +237,14 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
         : {}),
       messagesSent: { ...s.messagesSent },
       messagesReceived: { ...s.messagesReceived },
-      prefixesAdvertised: countByFamily(this.#advertised),
-      prefixesDesired: this.#desired?.size ?? 0,
-      prefixesUnsendable: s.unsendable,
+      prefixesAdvertised: countByFamily(this.#rib.advertised),
+      prefixesDesired: this.#rib.desired?.size ?? 0,
+      prefixesUnsendable: this.#rib.unsendable,
       prefixesReceived: { announced: s.announced, withdrawn: s.withdrawn },
       updatesTreatedAsWithdraw: s.treatAsWithdraw,
       attributesDiscarded: s.attributesDiscarded,
       malformedMessages: s.malformed,
-      endOfRibSent: [...this.#endOfRibSent],
+      endOfRibSent: [...this.#rib.endOfRibSent],
       endOfRibReceived: [...this.#endOfRibReceived],
       connectAttempts: s.connectAttempts,
       establishedCount: s.establishedCount,
@@ -278,41 +270,9 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   #sync(): void {
     const conn = this.#established;
     const n = conn?.fsm.negotiated;
-    if (!conn || !n || !this.#desired) return;
-    const ctx = this.#exportContext(conn, n);
-    const usable = (f: Family) =>
-      n.families.includes(f) && (f === 4 ? ctx.nextHop4 !== undefined : ctx.nextHop6 !== undefined);
-    const table = this.#desired;
-    let sendable: Rib = table.rib;
-    let unsendable = 0;
-    // Copy the table only when some of its routes cannot go to this peer.
-    if ((table.ipv4 > 0 && !usable(4)) || (table.ipv6 > 0 && !usable(6))) {
-      const filtered = new Map<string, RouteAttributes>();
-      for (const [k, a] of table.rib) {
-        const f = familyOfKey(k);
-        if (n.families.includes(f) && (usable(f) || a.nextHop)) filtered.set(k, a);
-        else unsendable++;
-      }
-      sendable = filtered;
-    }
-    this.#stats.unsendable = unsendable;
-    const diff = diffRib(sendable, this.#advertised);
-    const w = new Writer(64 * 1024);
-    let updates = 0;
-    for (const f of [4, 6] as const) {
-      const gone = diff.withdraw.filter((k) => familyOfKey(k) === f);
-      if (gone.length > 0) updates += packWithdrawals(w, f, gone, ctx.maxLength);
-    }
-    for (const g of diff.announce) updates += packAnnouncements(w, g.family, g.attributes, g.prefixes, ctx);
-    for (const f of n.families) {
-      if (!this.#endOfRibSent.includes(f)) {
-        packEndOfRib(w, f);
-        updates++;
-        this.#endOfRibSent.push(f);
-      }
-    }
-    this.#advertised = sendable;
-    if (updates > 0) conn.writeRaw(w.finish(), updates);
+    if (!conn || !n) return;
+    const out = this.#rib.sync(this.#exportContext(conn, n), n.families);
+    if (out && out.updates > 0) conn.writeRaw(out.bytes, out.updates);
   }
 
   #exportContext(conn: Connection, n: Negotiated): ExportContext {
@@ -403,8 +363,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   #onEstablished(n: Negotiated): void {
     this.#stats.establishedCount++;
     this.#stats.establishedAt = Date.now();
-    this.#advertised = new Map();
-    this.#endOfRibSent = [];
+    this.#rib.clear();
     this.#endOfRibReceived = [];
     this.logger.info({ event: 'sessionUp', holdTime: n.holdTime, families: n.families, peerAs: n.peerAs });
     this.emit('established', n);
@@ -447,7 +406,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
       };
     }
     if (wasEstablished) {
-      this.#advertised = new Map();
+      this.#rib.clear();
       this.#stats.establishedAt = undefined;
     }
     const level = wasEstablished ? 'warn' : 'debug';
@@ -484,9 +443,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   #onRouteRefresh(m: RouteRefreshMessage): void {
     const f = familyOfAfi(m.afi);
     if (f === undefined || m.safi !== 1) return;
-    const keepOther = new Map<string, RouteAttributes>();
-    for (const [k, a] of this.#advertised) if (familyOfKey(k) !== f) keepOther.set(k, a);
-    this.#advertised = keepOther;
+    this.#rib.forget(f);
     this.#sync();
   }
 
