@@ -134,3 +134,76 @@ describe('list pages', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('custom resources served at several versions', () => {
+  it('reads, lists, watches and patches through either version with that apiVersion', async () => {
+    const h = { authorization: `Bearer ${emu.adminToken}`, 'content-type': 'application/json' };
+    const schema = {
+      openAPIV3Schema: {
+        type: 'object',
+        properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } } },
+      },
+    };
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.multi.test' },
+      spec: {
+        group: 'multi.test',
+        scope: 'Cluster',
+        names: { plural: 'gadgets', kind: 'Gadget' },
+        versions: [
+          { name: 'v1alpha1', served: true, storage: true, schema },
+          { name: 'v1beta1', served: true, storage: false, schema },
+        ],
+      },
+    };
+    expect(
+      (
+        await fetch(`${emu.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
+          method: 'POST',
+          headers: h,
+          body: JSON.stringify(crd),
+        })
+      ).status,
+    ).toBe(201);
+    const base = (v: string) => `${emu.url}/apis/multi.test/${v}/gadgets`;
+    const created = await fetch(base('v1alpha1'), {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({
+        apiVersion: 'multi.test/v1alpha1',
+        kind: 'Gadget',
+        metadata: { name: 'g' },
+        spec: { n: 1 },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const watch = fetch(`${base('v1beta1')}?watch=true&timeoutSeconds=1`, { headers: h }).then((r) =>
+      r.text(),
+    );
+    const got = (await (await fetch(`${base('v1beta1')}/g`, { headers: h })).json()) as {
+      apiVersion: string;
+    };
+    expect(got.apiVersion).toBe('multi.test/v1beta1');
+    const list = (await (await fetch(base('v1beta1'), { headers: h })).json()) as {
+      items: { apiVersion: string }[];
+    };
+    expect(list.items.map((i) => i.apiVersion)).toEqual(['multi.test/v1beta1']);
+    const patched = await fetch(`${base('v1beta1')}/g`, {
+      method: 'PATCH',
+      headers: { ...h, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ spec: { n: 2 } }),
+    });
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { apiVersion: string; spec: { n: number } }).spec.n).toBe(2);
+    const events = (await watch)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; object: { apiVersion: string } });
+    expect(events.map((e) => `${e.type}:${e.object.apiVersion}`)).toEqual([
+      'ADDED:multi.test/v1beta1',
+      'MODIFIED:multi.test/v1beta1',
+    ]);
+  });
+});

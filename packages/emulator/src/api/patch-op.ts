@@ -86,5 +86,6 @@ export function patchObject(
   if (obj.metadata.name !== old.metadata.name)
     throw badRequest('metadata.name: Invalid value: the name of the object may not change');
   obj.metadata.namespace = old.metadata.namespace;
+  if (rt.crd && obj.apiVersion === old.apiVersion) obj.apiVersion = rt.apiVersion;
   return api.commitUpdate(rt, old, obj, target.sub, opts);
 }

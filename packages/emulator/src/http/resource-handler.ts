@@ -16,6 +16,7 @@ import { objectJson } from '../store/store.js';
 import type { IncludeObject } from '../tables/table.js';
 import { renderTable } from '../tables/table.js';
 import { paginate } from './list-pages.js';
+import { servedAs } from './served-version.js';
 import type { ResourceRequest } from './request-info.js';
 import { TABLE_CONTENT_TYPE, acceptsJson, readBody, readBodyBytes, sendJson, wantsTable } from './respond.js';
 import type { ServerEnv } from './server-env.js';
@@ -87,7 +88,7 @@ function sendObject(
     );
     return;
   }
-  sendJson(res, code, objectJson(obj), 'application/json', warningHeaders(warnings));
+  sendJson(res, code, objectJson(servedAs(rt, obj)), 'application/json', warningHeaders(warnings));
 }
 
 function includeOf(query: URLSearchParams): IncludeObject {
@@ -160,7 +161,7 @@ export async function handleResource(
         return;
       }
       let body = `{"kind":"${rt.listKind}","apiVersion":"${rt.apiVersion}","metadata":${JSON.stringify(meta)},"items":[`;
-      for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + objectJson(items[i]!);
+      for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + objectJson(servedAs(rt, items[i]!));
       sendJson(res, 200, `${body}]}`);
       return;
     }

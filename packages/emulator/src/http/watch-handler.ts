@@ -11,6 +11,7 @@ import { renderTable } from '../tables/table.js';
 import type { EventType } from '../watch/watch-hub.js';
 import type { ServerEnv } from './server-env.js';
 import { HttpWatchStream } from './watch-stream.js';
+import { servedAs } from './served-version.js';
 
 export interface WatchRequest {
   rt: ResourceType;
@@ -44,7 +45,12 @@ export function serveWatch(
           type,
           object: type === 'BOOKMARK' ? obj : renderTable(rt, [obj], { now: env.now(), include: 'Metadata' }),
         })}\n`
-    : undefined;
+    : rt.crd
+      ? (type: EventType | 'BOOKMARK', obj: KObject, line: () => string): string =>
+          type !== 'BOOKMARK' && obj.apiVersion !== rt.apiVersion
+            ? `${JSON.stringify({ type, object: servedAs(rt, obj) })}\n`
+            : line()
+      : undefined;
   const stream = new HttpWatchStream(res, { encode });
   stream.open();
   if (env.faults.takeGone()) {

@@ -8,7 +8,7 @@ import type { EventType, WatchSink } from '../watch/watch-hub.js';
 
 export interface WatchStreamOptions {
   /** Encodes an event when the client asked for Tables; the shared JSON line otherwise. */
-  encode?: (type: EventType | 'BOOKMARK', obj: KObject) => string;
+  encode?: (type: EventType | 'BOOKMARK', obj: KObject, line: () => string) => string;
   /** Bytes queued in the socket past which the client counts as too slow (default 16 MiB). */
   maxBacklog?: number;
 }
@@ -52,7 +52,7 @@ export class HttpWatchStream implements WatchSink {
   event(type: EventType | 'BOOKMARK', object: KObject, line: () => string): boolean {
     if (this.ended) return false;
     if (this.res.writableLength > this.maxBacklog) return false;
-    this.chunks.push(this.opts.encode ? this.opts.encode(type, object) : line());
+    this.chunks.push(this.opts.encode ? this.opts.encode(type, object, line) : line());
     this.schedule();
     return true;
   }
