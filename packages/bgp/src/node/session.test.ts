@@ -147,7 +147,10 @@ describe('BgpSession: establishment and advertisement', () => {
     await flush();
     t.clock.advance(1000);
     await flush();
-    expect(gr(t.peers[1]!)).toMatchObject({ restartState: false });
+    expect(gr(t.peers[1]!)).toMatchObject({
+      restartState: false,
+      families: [{ forwardingState: true }, { forwardingState: true }],
+    });
   });
 
   it('answers ROUTE-REFRESH by sending the family again', async () => {

@@ -10,7 +10,9 @@ export function buildOpen(config: FsmConfig, restarting: boolean): OpenMessage {
   const capabilities: Capability[] = [...config.capabilities];
   if (config.gracefulRestart) {
     // RFC 4724 §3: the F bit says forwarding state was kept across the restart. For a load
-    // balancer speaker the data path (kube-proxy) keeps forwarding while the speaker restarts.
+    // balancer speaker it always is: the data path (kube-proxy) keeps forwarding while the
+    // speaker or its session restarts, so a router may keep our stale routes until End-of-RIB
+    // instead of dropping them on reconnect (§4.2). R is set only on the first OPEN.
     capabilities.push({
       kind: 'gracefulRestart',
       restartState: restarting,
@@ -19,7 +21,7 @@ export function buildOpen(config: FsmConfig, restarting: boolean): OpenMessage {
       families: config.gracefulRestart.families.map((f) => ({
         afi: afiOfFamily(f),
         safi: Safi.Unicast,
-        forwardingState: restarting,
+        forwardingState: true,
       })),
     });
   }
