@@ -44,7 +44,7 @@ beforeAll(async () => {
     addresses: ['192.0.2.1/24', '2001:db8::1/64'],
     role: 'router',
   });
-  for (let i = 1; i <= 4; i++) {
+  for (let i = 1; i <= 5; i++) {
     nodes.push(
       await lab.addHost(`node${i}`, {
         switch: sw,
@@ -64,6 +64,7 @@ beforeAll(async () => {
           remoteAs: 'external',
           timers: { keepalive: 3, hold: 9 },
           listenRanges: ['192.0.2.0/25'],
+          families: ['ipv4', 'ipv6'],
         },
         {
           name: 'NODES6',
@@ -211,5 +212,23 @@ describe('FRR interop', () => {
     expect(p.aspath?.length ?? 0).toBe(0); // FRR prints an empty AS_PATH as "Local"
     expect(p.peer?.type).toBe('internal');
     expect(p.community?.string).toBe('64512:7');
+  });
+
+  it('dual stack over one IPv4 session: IPv6 routes in MP_REACH_NLRI with the configured next hop', async () => {
+    const s = await startSpeaker(nodes[4]!, {
+      sessions: [ebgp(5, { families: ['ipv4', 'ipv6'], nextHop: { ipv6: '2001:db8::15' } })],
+      routes: [{ prefix: '198.51.100.50/32' }, { prefix: '2001:db8:100::50/128' }],
+    });
+    speakers.push(s);
+    const p = await waitFor(async () => (await frr.bgpRoute('2001:db8:100::50/128'))?.paths?.[0], {
+      timeoutMs: 10_000,
+      description: 'IPv6 route learnt over the IPv4 session',
+    });
+    expect(p.peer?.peerId).toBe('192.0.2.15');
+    expect(p.nexthops?.[0]?.ip).toBe('2001:db8::15');
+    await waitFor(async () => (await kernelGateways('2001:db8:100::50/128')).includes('2001:db8::15'), {
+      timeoutMs: 10_000,
+      description: 'IPv6 route in the kernel',
+    });
   });
 });
