@@ -289,6 +289,38 @@ describe('kubectl 1.32 transcripts (K1-K11)', () => {
   });
 });
 
+describe('kubectl: deleting a CRD', () => {
+  let emu: Emulator;
+  let k: Kubectl;
+  beforeAll(async () => {
+    emu = await startEmulator();
+    k = new Kubectl(emu);
+  });
+  afterAll(async () => {
+    k.cleanup();
+    await emu.close();
+  });
+
+  it('removes its custom resources first and stops serving the kind', async () => {
+    await k2(k, 'lb.example.io');
+    const del = await k.run(['delete', '-f', k.file('crd.yaml', crdYaml())], {
+      allow: [notFoundGet(/customresourcedefinitions\/ippools\.lb\.example\.io$/)],
+    });
+    expect(del.stdout.trim()).toBe(
+      'customresourcedefinition.apiextensions.k8s.io "ippools.lb.example.io" deleted',
+    );
+    // kubectl's discovery cache may still name the kind: then the list itself gets the 404.
+    const gone = await k.run(['get', 'ippools'], { fail: true, allow: [notFoundGet(/ippools$/)] });
+    expect(gone.stderr).toMatch(
+      /the server doesn't have a resource type "ippools"|the server could not find the requested resource/,
+    );
+    const raw = await fetch(`${emu.url}/apis/lb.example.io/v1alpha1/ippools`, {
+      headers: { authorization: `Bearer ${emu.adminToken}` },
+    });
+    expect(raw.status).toBe(404);
+  });
+});
+
 describe('kubectl generators (protobuf bodies)', () => {
   let emu: Emulator;
   let k: Kubectl;

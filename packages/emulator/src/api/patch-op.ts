@@ -28,12 +28,10 @@ function smpSchemaOf(rt: ResourceType): SmpSchema {
   return { ...own, fields: { ...own.fields, metadata: metadataSmp } };
 }
 
+/** Server-side apply (`application/apply-patch+yaml`) is not implemented, so it is not listed. */
 function acceptedTypes(rt: ResourceType): string[] {
-  return rt.crd
-    ? [PatchType.json, PatchType.merge, PatchType.apply]
-    : [PatchType.json, PatchType.merge, PatchType.strategic, PatchType.apply];
+  return rt.crd ? [PatchType.json, PatchType.merge] : [PatchType.json, PatchType.merge, PatchType.strategic];
 }
-
 function invalidPatch(message: string): StatusError {
   return new StatusError(statusBody(422, 'Invalid', message));
 }
@@ -48,7 +46,7 @@ export function patchObject(
 ): WriteResult {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
   const accepted = acceptedTypes(rt);
-  if (!accepted.includes(type) || type === PatchType.apply) throw unsupportedMediaType(contentType, accepted);
+  if (!accepted.includes(type)) throw unsupportedMediaType(contentType, accepted);
   let patch: unknown;
   try {
     patch = JSON.parse(rawBody);
