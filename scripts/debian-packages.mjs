@@ -17,6 +17,7 @@ export const debianPackages = {
   ethtool: '/usr/sbin/ethtool',
   iproute2: '/usr/sbin/ip',
   curl: '/usr/bin/curl',
+  openssl: '/usr/bin/openssl',
 };
 
 export function missingDebianPackages() {
