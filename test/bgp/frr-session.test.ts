@@ -37,7 +37,7 @@ beforeAll(async () => {
   lab = await createLab({ tag: 'bgp' });
   const sw = await lab.addSwitch();
   router = await lab.addHost('router', { switch: sw, addresses: ['192.0.2.1/24'], role: 'router' });
-  for (let i = 1; i <= 5; i++) {
+  for (let i = 1; i <= 6; i++) {
     nodes.push(await lab.addHost(`node${i}`, { switch: sw, addresses: [`192.0.2.1${i}/24`], role: 'node' }));
   }
   frr = await startFrr(router, {
@@ -69,6 +69,8 @@ beforeAll(async () => {
       ],
       neighbors: [
         { address: '192.0.2.13', remoteAs: 64513, passive: true, timers: { keepalive: 3, hold: 9 } },
+        // Active on both sides: both connect, one connection must win (RFC 4271 §6.8).
+        { address: '192.0.2.16', remoteAs: 64513, connectRetry: 1, timers: { keepalive: 3, hold: 9 } },
       ],
     },
   });
@@ -156,6 +158,28 @@ describe('graceful restart (RFC 4724) as the restarting speaker', () => {
     );
     expect(fresh.valid).toBe(true);
     expect(await router.route('198.51.100.30/32')).toBeDefined();
+  });
+});
+
+describe('connection collision (RFC 4271 §6.8)', () => {
+  it('FRR and the speaker both dial: one session comes up and stays up', async () => {
+    const s = await startSpeaker(nodes[5]!, {
+      listen: { host: '192.0.2.16', port: 179 },
+      sessions: [session(6, { holdTime: 9 })],
+      routes: [{ prefix: '198.51.100.60/32' }],
+    });
+    speakers.push(s);
+    await s.waitEvent((e) => e.event === 'established', 'session established');
+    await waitFor(async () => (await router.route('198.51.100.60/32')) !== undefined, {
+      timeoutMs: 10_000,
+      description: 'route in the kernel',
+    });
+    await new Promise((r) => setTimeout(r, 4000));
+    const st = (await s.command<{ stats: { state: string; establishedCount: number }[] }>({ cmd: 'stats' }))
+      .stats[0]!;
+    expect(st.state).toBe('Established');
+    expect(st.establishedCount).toBe(1);
+    expect((await frr.bgpPeers())['192.0.2.16']?.state).toBe('Established');
   });
 });
 
