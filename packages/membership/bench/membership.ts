@@ -112,6 +112,7 @@ async function realUdpCrashes() {
           bind: { address: '127.0.0.1', port: victimPort },
           members,
           keyHex: KEY.toString('hex'),
+          logLevel: 'error',
         }),
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },

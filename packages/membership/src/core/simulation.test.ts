@@ -5,14 +5,15 @@ import { defaultDetectorSettings, detectionBoundMs } from './settings.js';
 
 // Scenario tests of the whole protocol: pure detectors on a simulated network with a manual
 // clock (testing/sim-cluster.ts). Times are simulated milliseconds; nothing here depends on
-// the speed of the machine.
+// the speed of the machine. The property tests take 1-2 s on an idle machine; the generous
+// timeout is for a machine shared with other test runs.
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `node-${i}`);
 const settings = defaultDetectorSettings;
 /** Others learn a death by gossip within a few gossip intervals of the first declaration. */
 const bound = (n: number) => detectionBoundMs(settings, n) + 3 * settings.gossipIntervalMs;
 
-describe('simulation: a crashed member', () => {
+describe('simulation: a crashed member', { timeout: 60_000 }, () => {
   it('is declared dead by every other member within the configured bound (property over seeds)', () => {
     fc.assert(
       fc.property(
@@ -65,7 +66,7 @@ describe('simulation: a crashed member', () => {
   });
 });
 
-describe('simulation: false positives', () => {
+describe('simulation: false positives', { timeout: 60_000 }, () => {
   it('random loss up to 10% for 5 simulated minutes never declares a live member dead (property over seeds)', () => {
     fc.assert(
       fc.property(
@@ -129,7 +130,7 @@ describe('simulation: false positives', () => {
   });
 });
 
-describe('simulation: partitions, restarts and leaves', () => {
+describe('simulation: partitions, restarts and leaves', { timeout: 60_000 }, () => {
   it('a partition gives each side a consistent view; the minority loses quorum; healing restores both', () => {
     const sim = new SimCluster(names(5), { seed: 21, checkCodec: false });
     sim.startAll();
@@ -270,7 +271,7 @@ describe('simulation: partitions, restarts and leaves', () => {
   });
 });
 
-describe('simulation: traffic per member stays bounded as the cluster grows', () => {
+describe('simulation: traffic per member stays bounded as the cluster grows', { timeout: 60_000 }, () => {
   it('messages and bytes per member per second are about the same for n = 3, 10 and 100', () => {
     const figures: Record<number, { msgs: number; bytes: number }> = {};
     for (const n of [3, 10, 100]) {
