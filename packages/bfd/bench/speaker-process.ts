@@ -73,7 +73,8 @@ bfd.on((e) => {
     detectionTimeMs: s.detectionTimeMs,
   });
   // The coupling the speaker will do: BFD Down tears the BGP session to that peer down now.
-  if (e.type === 'sessionDown' && bgp && s.peerAddress === config.bgp?.peer) {
+  const b = config.bgp;
+  if (e.type === 'sessionDown' && bgp && s.peerAddress === b?.peer && s.localAddress === b.localAddress) {
     bgp.reset('bfdDown', `BFD ${e.reason}`);
     emit('bgpClosed', { peer: s.peerAddress, why: 'bfdDown' });
   }
@@ -130,9 +131,16 @@ if (config.churn) {
 
 // SIGUSR1: print counters and sessions; SIGUSR2: reset the counters (measurement windows).
 process.on('SIGUSR1', () => {
-  void Promise.all([bfd.stats(), bfd.sessions()]).then(([stats, sessions]) =>
-    emit('stats', { stats, sessions }),
-  );
+  void Promise.all([bfd.stats(), bfd.sessions()]).then(([stats, sessions]) => {
+    const b = bgp?.stats();
+    emit('stats', {
+      stats,
+      sessions,
+      ...(b
+        ? { bgp: { state: b.state, updatesSent: b.messagesSent.update, prefixes: b.prefixesAdvertised.ipv4 } }
+        : {}),
+    });
+  });
 });
 process.on('SIGUSR2', () => void bfd.resetStats());
 process.on('SIGTERM', () => {

@@ -362,6 +362,7 @@ export class BfdManager implements BfdController {
   }
 
   #stateChanged(m: Managed, a: SessionAction & { type: 'stateChanged' }): void {
+    m.lastPeriodicUpAt = undefined; // a gap across a flap says nothing about the schedule
     const session = this.#info(m);
     const from = stateName(a.from) as BfdSessionInfo['state'];
     const to = stateName(a.to) as BfdSessionInfo['state'];
