@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { IPAddress } from '@ironlb/netaddr';
 import { Writer } from '@ironlb/wire';
 import { ManualClock } from '../testing/manual-clock.js';
 import { MemoryNetwork } from '../testing/memory-network.js';
@@ -208,9 +209,16 @@ describe('MembershipAgent over an in-memory network', () => {
       { name: 'node-3', address: 'not-an-ip' },
       { name: 'node-4', address: '2001:db8::4', port: 70_000 },
       { name: 'node-5', address: '2001:db8::5' },
+      { name: 'node-6', address: IPAddress.parse('2001:db8::6') },
+      { name: 'node-7', address: 'fe80::1%eth0' },
     ]);
-    expect(rejected.map((r) => r.reason)).toEqual(['invalidName', 'invalidAddress', 'invalidPort']);
-    expect(agents[0]!.view().members.map((m) => m.name)).toEqual(['node-5']);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      'invalidName',
+      'invalidAddress',
+      'invalidPort',
+      'invalidAddress',
+    ]);
+    expect(agents[0]!.view().members.map((m) => m.name)).toEqual(['node-5', 'node-6']);
     expect(() => agents[0]!.setKeys({ current: new Uint8Array(8) })).toThrow(MembershipKeyError);
   });
 

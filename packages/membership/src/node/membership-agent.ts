@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { IPAddress } from '@ironlb/netaddr';
 import type { Logger } from 'pino';
 import { isValidMemberName } from '../core/codec/fields.js';
 import type { Message } from '../core/codec/packet.js';
@@ -20,7 +20,8 @@ export const DEFAULT_MEMBERSHIP_PORT = 7947;
 /** A member as the speaker learns it from the API: node name and the address it publishes. */
 export interface MemberAddress {
   name: string;
-  address: string;
+  /** An `IPAddress` or its text (strict: no zone, no IPv4-mapped IPv6). */
+  address: string | IPAddress;
   /** Defaults to the agent's `defaultPort`. */
   port?: number;
 }
@@ -150,16 +151,22 @@ export class MembershipAgent {
     const next = new Map<string, UdpEndpoint>();
     for (const m of members) {
       if (!isValidMemberName(m.name)) rejected.push({ member: m, reason: 'invalidName' });
-      else if (isIP(m.address) === 0) rejected.push({ member: m, reason: 'invalidAddress' });
       else if (m.port !== undefined && !(Number.isInteger(m.port) && m.port > 0 && m.port < 65536))
         rejected.push({ member: m, reason: 'invalidPort' });
-      else next.set(m.name, { address: m.address, port: m.port ?? this.#defaultPort });
+      else {
+        const address =
+          typeof m.address === 'string'
+            ? IPAddress.tryParse(m.address)
+            : { ok: true as const, value: m.address };
+        if (!address.ok) rejected.push({ member: m, reason: 'invalidAddress' });
+        else next.set(m.name, { address: address.value.toString(), port: m.port ?? this.#defaultPort });
+      }
     }
     for (const r of rejected)
       this.#log.warn({
         event: 'memberRejected',
         member: r.member.name,
-        address: r.member.address,
+        address: String(r.member.address),
         reason: r.reason,
       });
     for (const name of this.#endpoints.keys()) if (!next.has(name)) this.#replay.forget(name);
