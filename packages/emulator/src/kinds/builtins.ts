@@ -22,6 +22,7 @@ import {
 import type { ResourceType } from './resource-type.js';
 import { baseStrategy, defineType } from './resource-type.js';
 import { serviceType } from './service.js';
+import { workloadTypes } from './workload-types.js';
 
 export const builtinTypes: readonly ResourceType[] = [
   namespaceType,
@@ -41,6 +42,7 @@ export const builtinTypes: readonly ResourceType[] = [
   clusterRoleType,
   roleBindingType,
   clusterRoleBindingType,
+  ...workloadTypes,
 ];
 
 /** Create-only review kinds: evaluated by the access-review handler, never stored. */

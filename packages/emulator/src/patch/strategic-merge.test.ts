@@ -124,6 +124,14 @@ describe('applyStrategicMergePatch', () => {
     });
   });
 
+  it('replaces a patchStrategy=replace field whole (PodDisruptionBudget selector)', () => {
+    const pdb: SmpSchema = { fields: { spec: { fields: { selector: { replace: true } } } } };
+    const orig = { spec: { selector: { matchLabels: { a: '1', b: '2' } }, maxUnavailable: 1 } };
+    expect(applyStrategicMergePatch(orig, { spec: { selector: { matchLabels: { a: '1' } } } }, pdb)).toEqual({
+      spec: { selector: { matchLabels: { a: '1' } }, maxUnavailable: 1 },
+    });
+  });
+
   it('rejects keyed elements without the merge key and unknown directives', () => {
     expect(() => smp({ spec: { ports: [{ port: 80 }] } }, { spec: { ports: [{ name: 'x' }] } })).toThrow(
       SmpError,

@@ -15,6 +15,8 @@ export interface SmpSchema {
   mergeKey?: string;
   /** For a list of primitives: merge as a set (union). */
   primitiveMerge?: boolean;
+  /** `patchStrategy:"replace"`: the patch value replaces the field whole (PDB `selector`). */
+  replace?: boolean;
 }
 
 export class SmpError extends Error {}
@@ -66,7 +68,13 @@ function mergeMap(
       continue;
     }
     const cur = original[key];
-    if (isObject(value) && isObject(cur)) {
+    if (fieldSchema?.replace) {
+      original[key] = isObject(value)
+        ? cleanMap(value, fieldSchema)
+        : Array.isArray(value)
+          ? cleanList(value, fieldSchema)
+          : value;
+    } else if (isObject(value) && isObject(cur)) {
       const merged = mergeMap(cur, value, fieldSchema);
       if (merged === undefined) delete original[key];
       else original[key] = merged;

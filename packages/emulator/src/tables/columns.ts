@@ -1,45 +1,14 @@
 // Server-side print columns per built-in kind, after `kubernetes/pkg/printers/internalversion`
 // (the server always generates the wide, priority-1 columns; kubectl hides them unless -o wide).
-import { getPath, isObject } from '../json-value.js';
-import type { JsonObject } from '../json-value.js';
+import { getPath } from '../json-value.js';
 import type { KObject } from '../kobject.js';
+import type { KindColumns } from './column-helpers.js';
+import { age, ageColumn, asList, asObj, col, formatLabels, name, nameColumn } from './column-helpers.js';
 import { ageOf } from './human-duration.js';
+import { workloadColumns } from './workload-columns.js';
 
-export interface ColumnDefinition {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
-
-export interface KindColumns {
-  columns: ColumnDefinition[];
-  cells(obj: KObject, now: number): unknown[];
-}
-
-function col(name: string, type = 'string', priority = 0, format = '', description = ''): ColumnDefinition {
-  return { name, type, format, description: description || `${name} of the object`, priority };
-}
-
-export const nameColumn = col('Name', 'string', 0, 'name', 'Name must be unique within a namespace.');
-export const ageColumn = col(
-  'Age',
-  'string',
-  0,
-  '',
-  'CreationTimestamp is a timestamp representing the server time when this object was created.',
-);
-
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const asObj = (v: unknown): JsonObject => (isObject(v) ? v : {});
-const name = (o: KObject): string => o.metadata.name ?? '';
-const age = (o: KObject, now: number): string => ageOf(o.metadata.creationTimestamp, now);
-
-function formatLabels(m: unknown): string {
-  const entries = Object.entries(asObj(m));
-  return entries.length ? entries.map(([k, v]) => `${k}=${String(v)}`).join(',') : '<none>';
-}
+export type { ColumnDefinition, KindColumns } from './column-helpers.js';
+export { ageColumn, nameColumn } from './column-helpers.js';
 
 function serviceExternalIp(o: KObject): string {
   const spec = asObj(o.spec);
@@ -127,6 +96,7 @@ function eventObject(o: KObject): string {
 }
 
 export const builtinColumns: Record<string, KindColumns> = {
+  ...workloadColumns,
   '/services': {
     columns: [
       nameColumn,

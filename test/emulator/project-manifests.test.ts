@@ -1,5 +1,6 @@
-// IronLB's own CRDs (crds/*.yaml) against the emulator: each is accepted as written and
-// served at once. They must not use CEL (`x-kubernetes-validations`), which the emulator does
+// IronLB's own manifests against the emulator: each CRD in crds/*.yaml is accepted as written
+// and served at once, and the whole config/manifests/ironlb.yaml applies with kubectl (and
+// re-applies unchanged). They must not use CEL (`x-kubernetes-validations`), which the emulator does
 // not evaluate: a rule added there would pass here and fail on a real cluster, so this test
 // fails first and says why.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startEmulator } from '@ironlb/emulator';
 import type { Emulator } from '@ironlb/emulator';
+import { Kubectl } from './kubectl.js';
 
 const dir = new URL('../../crds/', import.meta.url).pathname;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
@@ -51,6 +53,30 @@ describe('IronLB CRDs in the emulator', () => {
         headers: { authorization: `Bearer ${emu.adminToken}` },
       });
       expect(list.status).toBe(200);
+    }
+  });
+
+  it('config/manifests/ironlb.yaml applies with kubectl, then re-applies unchanged', async () => {
+    const manifest = new URL('../../config/manifests/ironlb.yaml', import.meta.url).pathname;
+    const k = new Kubectl(emu);
+    try {
+      const first = await k.run(['apply', '-f', manifest], {
+        allow: [{ method: 'GET', path: /./, status: 404 }],
+      });
+      const lines = first.stdout.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(10);
+      expect(lines.filter((l) => !/ (created|configured|unchanged)$/.test(l))).toEqual([]);
+      const again = await k.run(['apply', '-f', manifest]);
+      // A PodDisruptionBudget is always "configured": its selector has patchStrategy "replace", so
+      // kubectl's computed patch is never empty, on a real cluster too.
+      expect(
+        again.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => !l.endsWith(' unchanged')),
+      ).toEqual(['poddisruptionbudget.policy/controller configured']);
+    } finally {
+      k.cleanup();
     }
   });
 });
