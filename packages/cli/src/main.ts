@@ -6,6 +6,8 @@ import { describeError } from './cli-error.js';
 import { registerControllerCommand } from './commands/controller.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerImportMetalLBCommand } from './commands/import-metallb.js';
+import { registerLabCommand } from './commands/lab.js';
+import { registerSpeakerCommand } from './commands/speaker.js';
 
 /** `kubectl ironlb ...` runs this program as `kubectl-ironlb`: name it the way the user typed it. */
 function programName(argv: readonly string[]): string {
@@ -21,6 +23,8 @@ export function buildProgram(name = 'ironlb'): Command {
   registerEmulatorCommand(program);
   registerControllerCommand(program);
   registerImportMetalLBCommand(program);
+  registerLabCommand(program);
+  registerSpeakerCommand(program);
   return program;
 }
 

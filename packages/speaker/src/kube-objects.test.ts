@@ -4,11 +4,12 @@ import {
   toNodeView,
   toServiceView,
   toSliceView,
+  type ServiceFilter,
   type ServiceObject,
 } from './kube-objects.js';
 import { EndpointIndex } from './endpoint-index.js';
 
-const filter = { loadBalancerClasses: ['ironlb.io/ironlb'] };
+const filter = { lbClass: 'ironlb.io/ironlb', unclassed: true };
 const lb = (extra: Partial<ServiceObject> = {}): ServiceObject => ({
   metadata: { name: 'web', namespace: 'shop', uid: 'u1', labels: { app: 'web' } },
   spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
@@ -34,17 +35,18 @@ describe('toServiceView', () => {
     ).toBeDefined();
   });
 
-  it.each<[string, ServiceObject]>([
+  it.each<[string, ServiceObject, ServiceFilter?]>([
     ['ClusterIP', lb({ spec: { type: 'ClusterIP' } })],
     ['another class', lb({ spec: { type: 'LoadBalancer', loadBalancerClass: 'other.io/lb' } })],
+    ['no class when unclassed Services are not ours', lb(), { lbClass: 'other.io/lb', unclassed: false }],
     ['no address yet', lb({ status: {} })],
     ['only hostnames', lb({ status: { loadBalancer: { ingress: [{ hostname: 'a.example' }] } } })],
     [
       'being deleted',
       lb({ metadata: { name: 'web', namespace: 'shop', deletionTimestamp: '2026-01-01T00:00:00Z' } }),
     ],
-  ])('ignores %s', (_, svc) => {
-    expect(toServiceView(svc, filter)).toBeUndefined();
+  ])('ignores %s', (_, svc, f = filter) => {
+    expect(toServiceView(svc, f)).toBeUndefined();
   });
 });
 

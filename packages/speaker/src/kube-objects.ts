@@ -48,13 +48,16 @@ export interface EndpointSliceObject {
   }[];
 }
 
+/** Which Services are ours: the same rule as the controller's (`--lb-class`, `--unclassed`). */
 export interface ServiceFilter {
-  /**
-   * The `spec.loadBalancerClass` values answered, besides Services without a class. The
-   * controller's default class is `ironlb.io/ironlb`.
-   */
-  readonly loadBalancerClasses: readonly string[];
+  /** The `spec.loadBalancerClass` answered (the controller's default is `ironlb.io/ironlb`). */
+  readonly lbClass: string;
+  /** Whether Services without a class are ours too (true with the default class). */
+  readonly unclassed: boolean;
 }
+
+/** The load balancer class IronLB answers to by default (the controller's `DEFAULT_LB_CLASS`). */
+export const DEFAULT_LB_CLASS = 'ironlb.io/ironlb';
 
 /** The canonical text of an IP address, or undefined when it is not one. */
 export function canonicalIp(text: string | undefined): string | undefined {
@@ -73,7 +76,7 @@ export function toServiceView(svc: ServiceObject, filter: ServiceFilter): Servic
   if (!name || !namespace) return undefined;
   if (svc.spec?.type !== 'LoadBalancer') return undefined;
   const lbClass = svc.spec.loadBalancerClass;
-  if (lbClass !== undefined && lbClass !== '' && !filter.loadBalancerClasses.includes(lbClass))
+  if (lbClass === undefined || lbClass === '' ? !filter.unclassed : lbClass !== filter.lbClass)
     return undefined;
   if (svc.metadata?.deletionTimestamp) return undefined;
   const ips: string[] = [];
