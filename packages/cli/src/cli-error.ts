@@ -68,6 +68,9 @@ function systemErrorLine(err: CodedError): string | undefined {
   }
 }
 
+/** Error codes of lower packages whose messages are written for users (what to do included). */
+const userFacingCodes = ['ERR_IRONLB_LAB_', 'ERR_IRONLB_NETLAB_NOT_ROOT', 'ERR_IRONLB_NETLAB_MISSING_TOOL'];
+
 /** Turns anything thrown into the line to print and the exit code. */
 export function describeError(err: unknown): DescribedError {
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode, userMistake: true };
@@ -75,7 +78,10 @@ export function describeError(err: unknown): DescribedError {
   const system = systemErrorLine(coded);
   if (system) return { message: system, exitCode: 1, userMistake: true };
   // Errors of the packages below, which carry stable codes and messages written for users.
-  if (typeof coded.code === 'string' && coded.code === 'ERR_IRONLB_NETLAB_NOT_ROOT')
+  if (
+    typeof coded.code === 'string' &&
+    userFacingCodes.some((prefix) => String(coded.code).startsWith(prefix))
+  )
     return { message: firstLine(String(coded.message)), exitCode: 1, userMistake: true };
   const message = err instanceof Error ? firstLine(err.message) : firstLine(String(err));
   return { message: `unexpected error: ${message}`, exitCode: 1, userMistake: false };
