@@ -205,5 +205,22 @@ describe('custom resources served at several versions', () => {
       'ADDED:multi.test/v1beta1',
       'MODIFIED:multi.test/v1beta1',
     ]);
+
+    // A default added to the CRD later shows on reads of objects written before it.
+    const crdUrl = `${emu.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.multi.test`;
+    const cur = (await (await fetch(crdUrl, { headers: h })).json()) as {
+      spec: {
+        versions: {
+          schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } };
+        }[];
+      };
+    };
+    for (const v of cur.spec.versions)
+      v.schema.openAPIV3Schema.properties.spec.properties.color = { type: 'string', default: 'blue' };
+    expect((await fetch(crdUrl, { method: 'PUT', headers: h, body: JSON.stringify(cur) })).status).toBe(200);
+    const defaulted = (await (await fetch(`${base('v1alpha1')}/g`, { headers: h })).json()) as {
+      spec: Record<string, unknown>;
+    };
+    expect(defaulted.spec).toEqual({ n: 2, color: 'blue' });
   });
 });

@@ -80,7 +80,7 @@ function sendObject(
     sendJson(
       res,
       code,
-      renderTable(rt, [obj], {
+      renderTable(rt, [servedAs(rt, obj)], {
         now: env.now(),
         include: includeOf(new URL(req.url ?? '/', 'http://x').searchParams),
       }),
@@ -153,7 +153,10 @@ export async function handleResource(
       if (page.continueToken)
         Object.assign(meta, { continue: page.continueToken, remainingItemCount: page.remaining });
       if (wantsTable(accept)) {
-        const table = renderTable(rt, items, { now: env.now(), include: includeOf(query) }) as {
+        const table = renderTable(rt, rt.crd ? items.map((o) => servedAs(rt, o)) : items, {
+          now: env.now(),
+          include: includeOf(query),
+        }) as {
           metadata: object;
         };
         table.metadata = meta;

@@ -43,13 +43,16 @@ export function serveWatch(
     ? (type: EventType | 'BOOKMARK', obj: KObject): string =>
         `${JSON.stringify({
           type,
-          object: type === 'BOOKMARK' ? obj : renderTable(rt, [obj], { now: env.now(), include: 'Metadata' }),
+          object:
+            type === 'BOOKMARK'
+              ? obj
+              : renderTable(rt, [servedAs(rt, obj)], { now: env.now(), include: 'Metadata' }),
         })}\n`
     : rt.crd
-      ? (type: EventType | 'BOOKMARK', obj: KObject, line: () => string): string =>
-          type !== 'BOOKMARK' && obj.apiVersion !== rt.apiVersion
-            ? `${JSON.stringify({ type, object: servedAs(rt, obj) })}\n`
-            : line()
+      ? (type: EventType | 'BOOKMARK', obj: KObject, line: () => string): string => {
+          const served = type === 'BOOKMARK' ? obj : servedAs(rt, obj);
+          return served === obj ? line() : `${JSON.stringify({ type, object: served })}\n`;
+        }
       : undefined;
   const stream = new HttpWatchStream(res, { encode });
   stream.open();
