@@ -1,0 +1,162 @@
+// What the end-to-end cluster holds before any Service: IronLB's CRDs, the namespace, RBAC for
+// the controller and the speakers (the manifests in config/rbac, enforced by the emulator), the
+// failure detector's key, three Nodes and the layer-2 and BGP configuration of the lab.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { API_VERSION, crdManifests } from '@ironlb/config';
+import { PatchType, type KubeApi } from '@ironlb/kube';
+import { labAddressing, labHostAddresses } from '@ironlb/netlab';
+
+export const SYSTEM_NS = 'ironlb-system';
+export const MEMBERSHIP_SECRET = 'ironlb-membership';
+
+const rbacFiles = ['controller.yaml', 'speaker.yaml'].map(
+  (f) => new URL(`../../../config/rbac/${f}`, import.meta.url),
+);
+
+function pathOf(obj: Record<string, unknown>): string {
+  const ns = (obj.metadata as { namespace?: string }).namespace;
+  switch (obj.kind) {
+    case 'ServiceAccount':
+      return `/api/v1/namespaces/${ns}/serviceaccounts`;
+    case 'ClusterRole':
+      return '/apis/rbac.authorization.k8s.io/v1/clusterroles';
+    case 'ClusterRoleBinding':
+      return '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings';
+    case 'Role':
+      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`;
+    case 'RoleBinding':
+      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`;
+    default:
+      throw new Error(`unexpected kind ${String(obj.kind)} in config/rbac`);
+  }
+}
+
+export interface LabConfigOptions {
+  /** BGP peers: the FRR router always, BIRD when present. */
+  bird?: boolean;
+  /** A BFDProfile for the FRR peer (ms). */
+  bfd?: { receiveInterval: number; transmitInterval: number; detectMultiplier: number };
+  /** BGP hold time of the peers (seconds). */
+  holdTime?: number;
+}
+
+/** Creates everything but the Services. */
+export async function setUpCluster(
+  api: KubeApi,
+  nodes: readonly string[],
+  o: LabConfigOptions = {},
+): Promise<void> {
+  for (const crd of crdManifests())
+    await api.request({
+      method: 'POST',
+      path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      body: crd,
+    });
+  await api.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: SYSTEM_NS } } });
+  await api.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: 'shop' } } });
+  for (const file of rbacFiles)
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      const obj = doc.toJS() as Record<string, unknown>;
+      await api.request({ method: 'POST', path: pathOf(obj), body: obj });
+    }
+  // The controller does not create the membership Secret (yet): the lab does, as an operator would.
+  await api.request({
+    method: 'POST',
+    path: `/api/v1/namespaces/${SYSTEM_NS}/secrets`,
+    body: {
+      metadata: { name: MEMBERSHIP_SECRET },
+      type: 'Opaque',
+      data: { key: randomBytes(32).toString('base64') },
+    },
+  });
+  for (const [i, name] of nodes.entries()) {
+    const a = labHostAddresses(11 + i);
+    await api.request({
+      method: 'POST',
+      path: '/api/v1/nodes',
+      body: { metadata: { name, labels: { 'kubernetes.io/hostname': name } } },
+    });
+    await setNodeStatus(api, name, { ready: true, addresses: [a.ipv4, a.ipv6] });
+  }
+  const cr = (plural: string, kind: string, name: string, spec: unknown) =>
+    api.request({
+      method: 'POST',
+      path: `/apis/ironlb.io/v1beta1/${plural}`,
+      body: { apiVersion: API_VERSION, kind, metadata: { name }, spec },
+    });
+  await cr('ipaddresspools', 'IPAddressPool', 'l2', {
+    addresses: [labAddressing.vipPools.l2, labAddressing.vipPools.ipv6],
+  });
+  await cr('ipaddresspools', 'IPAddressPool', 'bgp', { addresses: [labAddressing.vipPools.bgp] });
+  await cr('l2advertisements', 'L2Advertisement', 'l2', { ipAddressPools: ['l2'] });
+  if (o.bfd) await cr('bfdprofiles', 'BFDProfile', 'fast', o.bfd);
+  const timers = {
+    holdTime: `${o.holdTime ?? 9}s`,
+    keepaliveTime: `${Math.max(1, Math.floor((o.holdTime ?? 9) / 3))}s`,
+  };
+  await cr('bgppeers', 'BGPPeer', 'frr', {
+    myASN: labAddressing.nodeAsn,
+    peerASN: labAddressing.routerAsn,
+    peerAddress: '192.0.2.1',
+    connectTime: '1s',
+    ...timers,
+    ...(o.bfd ? { bfdProfile: 'fast' } : {}),
+  });
+  if (o.bird)
+    await cr('bgppeers', 'BGPPeer', 'bird', {
+      myASN: labAddressing.nodeAsn,
+      peerASN: labAddressing.routerAsn,
+      peerAddress: '192.0.2.2',
+      connectTime: '1s',
+      ...timers,
+    });
+  await cr('bgpadvertisements', 'BGPAdvertisement', 'bgp', { ipAddressPools: ['bgp'] });
+}
+
+export async function setNodeStatus(
+  api: KubeApi,
+  name: string,
+  s: { ready: boolean; addresses?: readonly string[] },
+): Promise<void> {
+  await api.request({
+    method: 'PATCH',
+    path: `/api/v1/nodes/${name}/status`,
+    contentType: PatchType.merge,
+    body: {
+      status: {
+        conditions: [
+          { type: 'Ready', status: s.ready ? 'True' : 'False', reason: 'KubeletReady', message: '' },
+        ],
+        ...(s.addresses
+          ? { addresses: s.addresses.map((address) => ({ type: 'InternalIP', address })) }
+          : {}),
+      },
+    },
+  });
+}
+
+/** A kubeconfig for a bearer token (plain HTTP). */
+export function tokenKubeconfig(server: string, token: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: emulator',
+    '  cluster:',
+    `    server: ${server}`,
+    '    insecure-skip-tls-verify: true',
+    'users:',
+    '- name: user',
+    '  user:',
+    `    token: ${token}`,
+    'contexts:',
+    '- name: ctx',
+    '  context:',
+    '    cluster: emulator',
+    '    user: user',
+    'current-context: ctx',
+    '',
+  ].join('\n');
+}
