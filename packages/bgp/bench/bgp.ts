@@ -1,8 +1,10 @@
 // bench:bgp: 10,000 distinct /32s to FRR, from IronLB's speaker, from ExaBGP and from BIRD
 // (alternating runs in the same topology), timed from sender start to the last of the 10,000
 // routes in the router's kernel table, and from the sender's first UPDATE (router-side pcap)
-// to that last route. Then the speaker's RSS with 100,000 prefixes advertised to 2 peers (FRR
-// and BIRD). Prints progress, then one JSON object as the last line.
+// to that last route. IronLB runs twice per round: from dist/ as tsc builds it (`ironlb`),
+// and bundled into one file as a shipped binary would be (`ironlbBundle`). Then the
+// speaker's RSS with 100,000 prefixes advertised to 2 peers (FRR and BIRD). Prints progress,
+// then one JSON object as the last line.
 //
 //   npm run bench:bgp                      (root; BENCH_ROUNDS=5 by default)
 import { execFileSync } from 'node:child_process';
@@ -30,7 +32,8 @@ const COUNT = Number(process.env.BENCH_PREFIXES ?? 10_000);
 const RSS_COUNT = Number(process.env.BENCH_RSS_PREFIXES ?? 100_000);
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const speakerScript = join(repoRoot, 'packages/bgp/bench/speaker-process.mjs');
-type Sender = 'ironlb' | 'exabgp' | 'bird';
+const speakerBundle = join(repoRoot, 'packages/bgp/build/speaker-process.mjs');
+type Sender = 'ironlb' | 'ironlbBundle' | 'exabgp' | 'bird';
 
 interface Run {
   sender: Sender;
@@ -58,16 +61,22 @@ async function bgpRouteCount(router: Netns): Promise<number> {
   return Number(r.stdout.trim());
 }
 
-async function startIronLb(node: Netns, config: Record<string, unknown>, name: string): Promise<LabProcess> {
+async function startIronLb(
+  node: Netns,
+  config: Record<string, unknown>,
+  name: string,
+  script = speakerScript,
+): Promise<LabProcess> {
   const file = join(node.labDir, `${name}.json`);
   writeFileSync(file, JSON.stringify(config));
-  return node.spawn(['node', speakerScript, file], { name, cwd: repoRoot });
+  return node.spawn(['node', script, file], { name, cwd: repoRoot });
 }
 
 async function main(): Promise<void> {
   requireRoot();
   log('building packages/bgp (the speaker runs from dist/, as in production)');
   execFileSync('npx', ['tsc', '-b', 'packages/bgp'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync('node', ['packages/bgp/bench/build-speaker.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   const lab: Lab = await createLab({ tag: 'bgpbench' });
   try {
     const sw = await lab.addSwitch();
@@ -91,7 +100,7 @@ async function main(): Promise<void> {
     const monitor = await startRouteMonitor(router, { family: 4 });
     const routes = hostRoutes(COUNT, { nextHop: '192.0.2.11', start: '198.18.0.0' });
     const runs: Run[] = [];
-    const senders: Sender[] = ['ironlb', 'exabgp', 'bird'];
+    const senders: Sender[] = ['ironlb', 'ironlbBundle', 'exabgp', 'bird'];
     for (let round = 1; round <= ROUNDS; round++) {
       // Rotate the order so that no sender always runs right after the same other one.
       const order = senders.map((_, i) => senders[(i + round - 1) % senders.length]!);
@@ -111,7 +120,7 @@ async function main(): Promise<void> {
         const from = monitor.events.length;
         const t0 = nowMicros();
         let stop: () => Promise<unknown>;
-        if (sender === 'ironlb') {
+        if (sender === 'ironlb' || sender === 'ironlbBundle') {
           const p = await startIronLb(
             node,
             {
@@ -127,7 +136,8 @@ async function main(): Promise<void> {
               ],
               hosts: { start: '198.18.0.0', count: COUNT },
             },
-            `ironlb-${round}`,
+            `${sender}-${round}`,
+            sender === 'ironlb' ? speakerScript : speakerBundle,
           );
           stop = () => p.stop({ signal: 'SIGTERM', graceMs: 5000 });
         } else if (sender === 'exabgp') {
@@ -234,12 +244,13 @@ async function main(): Promise<void> {
       }
     >;
     const fastestFirstToLast = Math.min(...senders.map((s) => summary[s].firstUpdateToLastRouteMs));
-    const ratios = {
-      startToAllVsExabgp: round1((summary.ironlb.startToAllMs / summary.exabgp.startToAllMs) * 100) / 100,
-      startToAllVsBird: round1((summary.ironlb.startToAllMs / summary.bird.startToAllMs) * 100) / 100,
-      firstUpdateToLastVsFastest:
-        round1((summary.ironlb.firstUpdateToLastRouteMs / fastestFirstToLast) * 100) / 100,
-    };
+    const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    const ratiosOf = (s: 'ironlb' | 'ironlbBundle') => ({
+      startToAllVsExabgp: ratio(summary[s].startToAllMs, summary.exabgp.startToAllMs),
+      startToAllVsBird: ratio(summary[s].startToAllMs, summary.bird.startToAllMs),
+      firstUpdateToLastVsFastest: ratio(summary[s].firstUpdateToLastRouteMs, fastestFirstToLast),
+    });
+    const ratios = { ironlb: ratiosOf('ironlb'), ironlbBundle: ratiosOf('ironlbBundle') };
     log(`medians: ${JSON.stringify(summary)}`);
     log(
       `ratios: ${JSON.stringify(ratios)} (targets: startToAllVsExabgp <= 0.5, firstUpdateToLastVsFastest <= 1.25)`,

@@ -70,6 +70,7 @@ describe('AdvertisementTable / normalizeAdvertisement', () => {
       { prefix: '198.51.100.22/32', localPref: -1 },
       { prefix: '198.51.100.23/32', med: 2 ** 32 },
       { prefix: '198.51.100.24/32', nextHop: 'nope' },
+      { prefix: '198.51.100.25/32', communities: Array.from({ length: 901 }, (_, i) => i) },
     ]);
     expect(r.size).toBe(1);
     expect(rejected.map((x) => x.reason)).toEqual([
@@ -82,6 +83,7 @@ describe('AdvertisementTable / normalizeAdvertisement', () => {
       'invalidLocalPref',
       'invalidMed',
       'invalidNextHop',
+      'tooManyCommunities',
     ]);
   });
 

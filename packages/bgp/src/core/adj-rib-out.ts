@@ -1,4 +1,4 @@
-import { familyOfKey, type Family } from './codec/prefix.js';
+import { familyOfKey, writePrefixKeyInto, type Family } from './codec/prefix.js';
 import type { Rib, RouteAttributes } from './route.js';
 
 /**
@@ -60,4 +60,27 @@ export function countByFamily(rib: Rib): { ipv4: number; ipv6: number } {
   let ipv4 = 0;
   for (const key of rib.keys()) if (familyOfKey(key) === 4) ipv4++;
   return { ipv4, ipv6: rib.size - ipv4 };
+}
+
+/** An announce group of a whole table, with its NLRI already on the wire. */
+export interface TableGroup extends AnnounceGroup {
+  /** The NLRI encoding of `prefixes`, in order. */
+  readonly nlri: Uint8Array;
+}
+
+/**
+ * A table as announce groups with their NLRI encoded: what a session that has nothing yet is
+ * sent. `AdvertisementTable` computes it once, when the table is built, so that a session
+ * coming up (or every session, after a restart) only copies bytes.
+ */
+export function groupTable(rib: Rib): TableGroup[] {
+  const diff = diffRib(rib, new Map());
+  return diff.announce.map((g) => {
+    let size = 0;
+    for (const k of g.prefixes) size += 1 + ((k.length - k.indexOf('/', 2) - 1) >> 1);
+    const nlri = new Uint8Array(size);
+    let at = 0;
+    for (const k of g.prefixes) at += writePrefixKeyInto(nlri, at, size, k);
+    return { ...g, nlri };
+  });
 }

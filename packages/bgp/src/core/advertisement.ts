@@ -2,6 +2,7 @@ import { IPAddress, Prefix } from '@ironlb/netaddr';
 import type { LargeCommunity } from './codec/attribute-types.js';
 import { familyOfKey, ipv4PrefixKey, prefixFromAddress, prefixKey } from './codec/prefix.js';
 import { WellKnownCommunity } from './constants.js';
+import { groupTable, type TableGroup } from './adj-rib-out.js';
 import { routeAttributes, type Rib, type RouteAttributes } from './route.js';
 
 /**
@@ -32,6 +33,7 @@ export type AdvertisementRejection =
   | 'invalidLargeCommunity'
   | 'invalidLocalPref'
   | 'invalidMed'
+  | 'tooManyCommunities'
   | 'duplicatePrefix';
 
 export interface RejectedAdvertisement {
@@ -46,6 +48,9 @@ const wellKnown: Record<string, number> = {
   'no-export-subconfed': WellKnownCommunity.NO_EXPORT_SUBCONFED,
   nopeer: WellKnownCommunity.NOPEER,
 };
+
+/** Octets of COMMUNITIES and LARGE_COMMUNITY values allowed in one route's attributes. */
+const maxCommunityOctets = 3600;
 
 const u32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 const decimal = /^(0|[1-9][0-9]*)$/;
@@ -191,6 +196,14 @@ export function normalizeAdvertisement(
     if (!v) return { ok: false, reason: 'invalidLargeCommunity', detail: JSON.stringify(c) };
     largeCommunities.push(v);
   }
+  // Path attributes must leave room for NLRI in a 4096-octet UPDATE (RFC 4271 §4.3).
+  if (communities.length * 4 + largeCommunities.length * 12 > maxCommunityOctets) {
+    return {
+      ok: false,
+      reason: 'tooManyCommunities',
+      detail: `${communities.length} communities and ${largeCommunities.length} large communities`,
+    };
+  }
   if (ad.localPref !== undefined && !u32(ad.localPref)) {
     return { ok: false, reason: 'invalidLocalPref', detail: String(ad.localPref) };
   }
@@ -220,6 +233,8 @@ export function normalizeAdvertisement(
 export class AdvertisementTable {
   readonly rib: Rib;
   readonly rejected: readonly RejectedAdvertisement[];
+  /** The table grouped by attributes with its NLRI encoded: a new session's first UPDATEs. */
+  readonly groups: readonly TableGroup[];
   /** Prefixes per family. */
   readonly ipv4: number;
   readonly ipv6: number;
@@ -231,6 +246,7 @@ export class AdvertisementTable {
     for (const key of rib.keys()) if (familyOfKey(key) === 4) ipv4++;
     this.ipv4 = ipv4;
     this.ipv6 = rib.size - ipv4;
+    this.groups = groupTable(rib);
   }
 
   static from(ads: Iterable<Advertisement>): AdvertisementTable {

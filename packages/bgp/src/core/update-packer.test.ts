@@ -8,6 +8,7 @@ import { prefixFromAddress, prefixKey, type BgpPrefix } from './codec/prefix.js'
 import type { UpdateMessage } from './codec/update.js';
 import { checkUpdate } from './codec/update-check.js';
 import { routeAttributes } from './route.js';
+import { groupTable } from './adj-rib-out.js';
 import { packAnnouncements, packEndOfRib, packWithdrawals, type ExportContext } from './update-packer.js';
 
 const ebgp: ExportContext = {
@@ -171,5 +172,30 @@ describe('packWithdrawals and End-of-RIB', () => {
     );
     expect(announced.map(prefixText)).toEqual(ps.map(prefixText));
     expect(withdrawn.map(prefixText)).toEqual(ps.map(prefixText));
+  });
+
+  it('refuses attributes that leave no room for NLRI instead of looping', () => {
+    const w = new Writer();
+    const attrs = routeAttributes({ communities: Array.from({ length: 1100 }, (_, i) => i) });
+    expect(() => packAnnouncements(w, 4, attrs, hosts(1), ebgp)).toThrow(
+      expect.objectContaining({ code: 'ERR_IRONLB_BGP_ENCODE' }),
+    );
+  });
+
+  fcIt.prop([
+    fc.array(fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat({ max: 128 })), {
+      maxLength: 600,
+    }),
+    fc.constantFrom(4096, 65535),
+  ])('pre-encoded NLRI (groupTable) packs to the same bytes as prefix keys', (raw, maxLength) => {
+    const attrs = routeAttributes({});
+    const rib = new Map(raw.map(([a, l]) => [prefixKey(prefixFromAddress(a, l)), attrs] as const));
+    const [g] = groupTable(rib);
+    if (!g) return;
+    const a = new Writer();
+    const b = new Writer();
+    const ctx = { ...ebgp, maxLength };
+    expect(packAnnouncements(a, 6, attrs, g.prefixes, ctx)).toBe(packAnnouncements(b, 6, attrs, g.nlri, ctx));
+    expect(a.finish()).toEqual(b.finish());
   });
 });

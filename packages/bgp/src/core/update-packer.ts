@@ -1,7 +1,8 @@
 import { Writer } from '@ironlb/wire';
+import { BgpError, BgpErrorCode } from './errors.js';
 import { encodeAttribute } from './codec/attributes.js';
 import type { PathAttribute } from './codec/attribute-types.js';
-import { afiOfFamily, prefixKeyWireLength, writePrefixKey, type Family } from './codec/prefix.js';
+import { afiOfFamily, writePrefixKeyInto, type Family } from './codec/prefix.js';
 import {
   AS_TRANS,
   AsPathSegmentType,
@@ -91,6 +92,41 @@ function encodeAttributes(list: readonly PathAttribute[], fourOctetAs: boolean):
   return w.finish().slice();
 }
 
+/**
+ * Appends as many prefixes (keys, from index `from`) as fit in `room` octets, at least one
+ * (a single prefix always fits an UPDATE). Returns the index of the first prefix left out.
+ */
+function fillPrefixes(w: Writer, prefixes: readonly string[], from: number, room: number): number {
+  const buf = new Uint8Array(Math.max(0, room));
+  let n = 0;
+  let i = from;
+  while (i < prefixes.length) {
+    const written = writePrefixKeyInto(buf, n, buf.length, prefixes[i]!);
+    if (written === 0) break;
+    n += written;
+    i++;
+  }
+  w.bytes(buf.subarray(0, n));
+  return i;
+}
+
+/** `fillPrefixes` over NLRI bytes: `from` and the result are byte offsets. */
+function fillNlri(w: Writer, nlri: Uint8Array, from: number, room: number): number {
+  let end = from;
+  while (end < nlri.length) {
+    const size = 1 + ((nlri[end]! + 7) >> 3);
+    if (end + size - from > room) break;
+    end += size;
+  }
+  w.bytes(nlri.subarray(from, end));
+  return end;
+}
+
+function tooLarge(attributes: number): BgpError {
+  // normalizeAdvertisement bounds communities so that this cannot happen with its input.
+  return new BgpError(BgpErrorCode.encode, `path attributes of ${attributes} octets leave no room for NLRI`);
+}
+
 function startMessage(w: Writer): { start: number; lengthAt: number } {
   const start = w.length;
   w.bytes(MARKER);
@@ -100,19 +136,20 @@ function startMessage(w: Writer): { start: number; lengthAt: number } {
 }
 
 /**
- * Appends UPDATEs announcing `prefixes` (prefix keys, all of `family`) with one attribute set.
- * Returns the number of UPDATEs written. Nothing is written when there is no next hop for the
- * family.
+ * Appends UPDATEs announcing `prefixes` (prefix keys, or their NLRI already encoded, all of
+ * `family`) with one attribute set. Returns the number of UPDATEs written. Nothing is written
+ * when there is no next hop for the family.
  */
 export function packAnnouncements(
   w: Writer,
   family: Family,
   attrs: RouteAttributes,
-  prefixes: readonly string[],
+  prefixes: readonly string[] | Uint8Array,
   ctx: ExportContext,
 ): number {
   const nextHop = exportNextHop(attrs, family, ctx);
   if (!nextHop || prefixes.length === 0) return 0;
+  const fill = prefixes instanceof Uint8Array ? fillNlri : fillPrefixes;
   const common = encodeAttributes(exportAttributes(attrs, family, ctx), ctx.fourOctetAs);
   let messages = 0;
   let i = 0;
@@ -122,15 +159,9 @@ export function packAnnouncements(
     if (family === 4) {
       w.u16(common.length).bytes(common);
       // Each NLRI costs 1 + its octets; stop before the message would exceed the limit.
-      let size = w.length - start;
-      while (i < prefixes.length) {
-        const p = prefixes[i]!;
-        const n = prefixKeyWireLength(p);
-        if (size + n > ctx.maxLength) break;
-        writePrefixKey(w, p);
-        size += n;
-        i++;
-      }
+      const before = i;
+      i = fill(w, prefixes as never, i, ctx.maxLength - (w.length - start));
+      if (i === before) throw tooLarge(common.length);
     } else {
       // RFC 7606 §5.1: MP_REACH_NLRI first, with a 2-octet attribute length.
       const attrLenAt = w.reserveU16();
@@ -139,15 +170,9 @@ export function packAnnouncements(
       const mpLenAt = w.reserveU16();
       const mpStart = w.length;
       w.u16(afiOfFamily(6)).u8(Safi.Unicast).u8(nextHop.length).bytes(nextHop).u8(0);
-      let size = w.length - start + common.length;
-      while (i < prefixes.length) {
-        const p = prefixes[i]!;
-        const n = prefixKeyWireLength(p);
-        if (size + n > ctx.maxLength) break;
-        writePrefixKey(w, p);
-        size += n;
-        i++;
-      }
+      const before = i;
+      i = fill(w, prefixes as never, i, ctx.maxLength - (w.length - start) - common.length);
+      if (i === before) throw tooLarge(common.length);
       w.patchU16(mpLenAt, w.length - mpStart);
       w.bytes(common);
       w.patchU16(attrLenAt, w.length - attrStart);
@@ -172,12 +197,7 @@ export function packWithdrawals(
     if (family === 4) {
       const wAt = w.reserveU16();
       const wStart = w.length;
-      let size = w.length - start + 2;
-      while (i < prefixes.length && size + prefixKeyWireLength(prefixes[i]!) <= maxLength) {
-        const p = prefixes[i++]!;
-        writePrefixKey(w, p);
-        size += prefixKeyWireLength(p);
-      }
+      i = fillPrefixes(w, prefixes, i, maxLength - (w.length - start) - 2);
       w.patchU16(wAt, w.length - wStart);
       w.u16(0);
     } else {
@@ -188,12 +208,7 @@ export function packWithdrawals(
       const mpLenAt = w.reserveU16();
       const mpStart = w.length;
       w.u16(afiOfFamily(6)).u8(Safi.Unicast);
-      let size = w.length - start;
-      while (i < prefixes.length && size + prefixKeyWireLength(prefixes[i]!) <= maxLength) {
-        const p = prefixes[i++]!;
-        writePrefixKey(w, p);
-        size += prefixKeyWireLength(p);
-      }
+      i = fillPrefixes(w, prefixes, i, maxLength - (w.length - start));
       w.patchU16(mpLenAt, w.length - mpStart);
       w.patchU16(attrLenAt, w.length - attrStart);
     }

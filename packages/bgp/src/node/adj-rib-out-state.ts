@@ -79,14 +79,20 @@ export class AdjRibOutState {
       sendable = filtered;
     }
     this.#unsendable = unsendable;
-    const diff = diffRib(sendable, this.#advertised);
     const w = new Writer(64 * 1024);
     let updates = 0;
-    for (const f of [4, 6] as const) {
-      const gone = diff.withdraw.filter((k) => familyOfKey(k) === f);
-      if (gone.length > 0) updates += packWithdrawals(w, f, gone, ctx.maxLength);
+    if (this.#advertised.size === 0 && sendable === table.rib) {
+      // A session that has nothing yet gets the whole table: its NLRI was encoded when the
+      // table was built, so this only copies bytes.
+      for (const g of table.groups) updates += packAnnouncements(w, g.family, g.attributes, g.nlri, ctx);
+    } else {
+      const diff = diffRib(sendable, this.#advertised);
+      for (const f of [4, 6] as const) {
+        const gone = diff.withdraw.filter((k) => familyOfKey(k) === f);
+        if (gone.length > 0) updates += packWithdrawals(w, f, gone, ctx.maxLength);
+      }
+      for (const g of diff.announce) updates += packAnnouncements(w, g.family, g.attributes, g.prefixes, ctx);
     }
-    for (const g of diff.announce) updates += packAnnouncements(w, g.family, g.attributes, g.prefixes, ctx);
     for (const f of families) {
       if (!this.#endOfRibSent.includes(f)) {
         packEndOfRib(w, f);

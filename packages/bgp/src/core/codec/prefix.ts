@@ -99,6 +99,24 @@ export function writePrefixKey(w: Writer, key: string): void {
     w.u8((hexValue(key.charCodeAt(i)) << 4) | hexValue(key.charCodeAt(i + 1)));
 }
 
+/**
+ * Writes the NLRI encoding of a prefix key into `out` at `at` and returns the octets written,
+ * or 0 (writing nothing) when it would pass `end`. The packer's inner loop: no allocation, no
+ * per-octet method calls.
+ */
+export function writePrefixKeyInto(out: Uint8Array, at: number, end: number, key: string): number {
+  const b = key.indexOf('/', 2);
+  const octets = (key.length - b - 1) >> 1;
+  if (at + 1 + octets > end) return 0;
+  let length = 0;
+  for (let i = 2; i < b; i++) length = length * 10 + key.charCodeAt(i) - 48;
+  out[at] = length;
+  for (let i = b + 1, o = at + 1; i < key.length; i += 2, o++) {
+    out[o] = (hexValue(key.charCodeAt(i)) << 4) | hexValue(key.charCodeAt(i + 1));
+  }
+  return 1 + octets;
+}
+
 /** Wire size (length octet plus octets) of a prefix key's NLRI encoding. */
 export function prefixKeyWireLength(key: string): number {
   return 1 + ((key.length - key.indexOf('/', 2) - 1) >> 1);
