@@ -203,7 +203,7 @@ describe('RBAC decisions (SubjectAccessReview against the emulator with RBAC on)
     ['ironlb-controller', { verb: 'list', resource: 'services' }, true],
     ['ironlb-controller', { verb: 'update', resource: 'services', namespace: 'web' }, false],
     ['ironlb-controller', { verb: 'delete', resource: 'services', namespace: 'web' }, false],
-    ['ironlb-controller', { verb: 'get', resource: 'secrets', namespace: 'ironlb-system' }, false],
+    ['ironlb-controller', { verb: 'list', resource: 'secrets', namespace: 'ironlb-system' }, false],
     [
       'ironlb-controller',
       {
@@ -233,7 +233,22 @@ describe('RBAC decisions (SubjectAccessReview against the emulator with RBAC on)
     ],
     ['ironlb-controller', { verb: 'update', group: 'ironlb.io', resource: 'ipaddresspools' }, false],
     ['ironlb-speaker', { verb: 'watch', group: 'discovery.k8s.io', resource: 'endpointslices' }, true],
-    ['ironlb-speaker', { verb: 'get', resource: 'secrets', namespace: 'ironlb-system' }, true],
+    [
+      'ironlb-speaker',
+      { verb: 'get', resource: 'secrets', namespace: 'ironlb-system', name: 'ironlb-membership' },
+      true,
+    ],
+    ['ironlb-controller', { verb: 'create', resource: 'secrets', namespace: 'ironlb-system' }, true],
+    [
+      'ironlb-controller',
+      { verb: 'get', resource: 'secrets', namespace: 'ironlb-system', name: 'ironlb-membership' },
+      true,
+    ],
+    [
+      'ironlb-controller',
+      { verb: 'get', resource: 'secrets', namespace: 'ironlb-system', name: 'bgp-password' },
+      false,
+    ],
     ['ironlb-speaker', { verb: 'get', resource: 'secrets', namespace: 'kube-system' }, false],
     ['ironlb-speaker', { verb: 'list', resource: 'secrets' }, false],
     [

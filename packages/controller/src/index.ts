@@ -21,3 +21,11 @@ export { conditionFor, serviceEvents, serviceWrite } from './service-status.js';
 export { ConfigState, problemEvents, validCondition } from './config-state.js';
 export { configResources } from './resources.js';
 export type { Namespace, Service } from './service-types.js';
+export {
+  MEMBERSHIP_KEY_BYTES,
+  MEMBERSHIP_SECRET,
+  MEMBERSHIP_SECRET_KEY,
+  ensureMembershipSecret,
+  startMembershipSecretTask,
+} from './membership-secret.js';
+export type { MembershipSecretOptions, MembershipSecretOutcome } from './membership-secret.js';

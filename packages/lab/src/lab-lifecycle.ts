@@ -23,7 +23,7 @@ export async function checkHealth(layout: LabLayout, record: LabRecord): Promise
   const stopped = record.processes.filter((p) => !isRunning(p));
   if (stopped.length > 0)
     problems.push(`${stopped.map((p) => `${p.role} ${p.instance}`).join(', ')} not running`);
-  if (record.processes.length === 0) problems.push('it never finished starting');
+  if (!record.ready) problems.push('its last start did not finish');
   if (problems.length === 0 && !(await apiReady(record.apiServer)))
     problems.push('the API server does not answer');
   if (!existsSync(layout.kubeconfig)) problems.push('the kubeconfig is gone');

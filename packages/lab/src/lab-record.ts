@@ -37,6 +37,8 @@ export interface LabRecord {
   readonly apiServer: string;
   readonly createdAt: string;
   readonly nodes: readonly LabNodeRecord[];
+  /** Set when `up` finished: every step done and the sample Services answered. */
+  ready?: boolean;
   /** FRR's private directory (vtysh --vty_socket). */
   readonly routerFrrDir?: string;
   processes: RecordedProcess[];

@@ -42,31 +42,44 @@ export function renderLabStatus(status: LabStatus): string {
 
 /** What to try next, with copy-pastable commands. */
 export function renderNextSteps(status: LabStatus, cwd: string = process.cwd()): string {
+  const lab = status.name === 'lab' ? 'npm run lab --' : `npm run lab -- --name ${status.name}`;
   const kc = relative(cwd, status.kubeconfig).startsWith('..')
     ? status.kubeconfig
     : relative(cwd, status.kubeconfig);
   const l2 = status.services.find((s) => s.mode.startsWith('layer2') && s.ips.length > 0);
   const bgp = status.services.find((s) => s.mode.includes('bgp') && s.ips.length > 0);
   const owner = l2?.announcedBy[0] ?? 'node1';
-  const lines = [
-    'Try:',
-    `  export KUBECONFIG=${kc}`,
-    '  kubectl get svc -A -o wide                                   # the EXTERNAL-IPs',
+  const url = (ip: string) => `http://${ip.includes(':') ? `[${ip}]` : ip}/`;
+  const rows: [string, string][] = [
+    [`export KUBECONFIG=${kc}`, ''],
+    ['kubectl get svc -A -o wide', 'the EXTERNAL-IPs'],
     ...(l2
       ? [
-          `  npm run lab -- exec client -- curl -s http://${l2.ips[0]}/   # answered by the node that owns it (layer 2)`,
+          [
+            `${lab} exec client -- curl -s ${url(l2.ips[0] ?? '')}`,
+            `layer 2: answered by ${owner}, which owns it`,
+          ] as [string, string],
         ]
       : []),
     ...(bgp
       ? [
-          `  npm run lab -- exec client -- curl -s http://${bgp.ips[0]}/   # spread over the nodes by the router (BGP ECMP)`,
+          [
+            `${lab} exec client -- curl -s ${url(bgp.ips[0] ?? '')}`,
+            'BGP: the router spreads clients over the nodes',
+          ] as [string, string],
         ]
       : []),
-    `  npm run lab -- fail-node ${owner}                            # kill its speaker; the address moves`,
-    `  npm run lab -- heal-node ${owner}`,
-    '  npm run lab -- exec router -- vtysh -c "show ip route 203.0.113.0/24 longer-prefixes"',
-    '  npx ironlb status --kubeconfig ' + kc + '        # pools, Services, announcements',
-    '  npm run lab -- down                                          # remove everything',
+    [`${lab} fail-node ${owner}`, 'kill its speaker (--how link: cut its cable); the address moves'],
+    [`${lab} heal-node ${owner}`, ''],
+    [`${lab} exec router -- vtysh -c "show ip route 203.0.113.0/24 longer-prefixes"`, 'ECMP next hops'],
+    [`npx ironlb status --kubeconfig ${kc}`, 'pools, Services, announcements'],
+    [`npx ironlb explain svc demo/web-l2 --kubeconfig ${kc}`, 'why this address, why this node'],
+    [`${lab} down`, 'remove everything'],
+  ];
+  const width = Math.max(...rows.filter(([, c]) => c).map(([cmd]) => cmd.length)) + 2;
+  const lines = [
+    'Try:',
+    ...rows.map(([cmd, comment]) => `  ${comment ? `${cmd.padEnd(width)}# ${comment}` : cmd}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import {
   buildConfig,
+  type BFDProfile,
   type BGPAdvertisement,
+  type BGPPeer,
   type IPAddressPool,
   type L2Advertisement,
   type SpeakerStatus,
@@ -99,6 +101,9 @@ export async function collectLabStatus(layout: LabLayout): Promise<LabStatus> {
       api.close();
     }
   }
+  // A killed speaker's SpeakerStatus keeps its last announcements: count running speakers only.
+  const live = new Set(nodes.filter((n) => n.speaker === 'running').map((n) => n.name));
+  services = services.map((s) => ({ ...s, announcedBy: s.announcedBy.filter((n) => live.has(n)) }));
   const controllers = record.processes
     .filter((p) => p.role === 'controller')
     .map((p) => ({
@@ -182,17 +187,21 @@ async function leaseHolder(api: HttpKubeApi): Promise<string | undefined> {
 
 async function serviceStatuses(api: HttpKubeApi): Promise<LabServiceStatus[]> {
   const get = <T>(path: string) => api.request<List<T>>({ method: 'GET', path }).then((l) => l.items);
-  const [svcs, pools, l2, bgp, speakers] = await Promise.all([
+  const [svcs, pools, l2, bgp, peers, bfd, speakers] = await Promise.all([
     get<ServiceObject>('/api/v1/services'),
     get<IPAddressPool>('/apis/ironlb.io/v1beta1/ipaddresspools'),
     get<L2Advertisement>('/apis/ironlb.io/v1beta1/l2advertisements'),
     get<BGPAdvertisement>('/apis/ironlb.io/v1beta1/bgpadvertisements'),
+    get<BGPPeer>('/apis/ironlb.io/v1beta1/bgppeers'),
+    get<BFDProfile>('/apis/ironlb.io/v1beta1/bfdprofiles'),
     get<SpeakerStatus>('/apis/ironlb.io/v1beta1/speakerstatuses').catch(() => [] as SpeakerStatus[]),
   ]);
   const { config } = buildConfig(undefined, {
     ipAddressPools: pools,
     l2Advertisements: l2,
     bgpAdvertisements: bgp,
+    bgpPeers: peers,
+    bfdProfiles: bfd,
   });
   const l2Pools = new Set([...config.l2Advertisements.values()].flatMap((a) => a.config.pools));
   const bgpPools = new Set([...config.bgpAdvertisements.values()].flatMap((a) => a.config.pools));

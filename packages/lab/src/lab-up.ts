@@ -9,6 +9,7 @@ import { HttpKubeApi, loadKubeConfig } from '@ironlb/kube';
 import {
   buildLabTopology,
   createLab,
+  sleep,
   startServiceStandIn,
   waitFor,
   type LabTopology,
@@ -259,19 +260,35 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
       const client = topo.client;
       if (!client) throw new Error('the lab has no client namespace');
       const ips = await assignedIPs(api);
-      await waitFor(
-        async () => {
-          for (const ip of ips) {
-            const r = await client.exec(
-              ['curl', '-sS', '--noproxy', '*', '--max-time', '2', `http://${ip}/`],
-              { timeoutMs: 5000 },
-            );
-            if (r.code !== 0) return false;
-          }
-          return true;
-        },
-        { timeoutMs, intervalMs: 250, description: `curl from the client to ${ips.join(', ')}` },
-      );
+      const last = new Map<string, string>();
+      const answers = async (ip: string): Promise<boolean> => {
+        const url = `http://${ip.includes(':') ? `[${ip}]` : ip}/`;
+        const r = await client.exec(['curl', '-sS', '--noproxy', '*', '--max-time', '1', url], {
+          timeoutMs: 3000,
+        });
+        last.set(
+          ip,
+          r.code === 0 ? `answered by ${r.stdout.trim()}` : r.stderr.trim().replace(/^curl: \(\d+\) /, ''),
+        );
+        return r.code === 0;
+      };
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const results = await Promise.all(ips.map(answers));
+        if (results.every(Boolean)) break;
+        if (performance.now() > deadline)
+          throw new Error(
+            `no answer within ${timeoutMs / 1000}s: ${[...last].map(([ip, what]) => `${ip} ${what}`).join('; ')}`,
+          );
+        await sleep(250);
+      }
+      // The speakers write their SpeakerStatus at most every 2 s: wait for it, so that the
+      // status printed next says who announces what (not fatal if it lags).
+      await waitFor(() => announcedEverywhere(api, ips), {
+        timeoutMs: 10_000,
+        intervalMs: 250,
+        description: 'the speakers to report their announcements',
+      }).catch(() => undefined);
     });
   } catch (err) {
     throw new LabError(
@@ -282,6 +299,8 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
   } finally {
     api.close();
   }
+  record.ready = true;
+  save();
   progress.line(`Ready in ${((performance.now() - started) / 1000).toFixed(1)}s.`);
   return collectLabStatus(layout);
 }
@@ -309,4 +328,13 @@ async function allAssigned(api: HttpKubeApi): Promise<boolean> {
   return sampleServices.every((e) =>
     list.items.some((s) => s.metadata.name === e.name && (s.status?.loadBalancer?.ingress ?? []).length > 0),
   );
+}
+
+async function announcedEverywhere(api: HttpKubeApi, ips: readonly string[]): Promise<boolean> {
+  const list = await api.request<{ items: { status?: { announcements?: { ip: string }[] } }[] }>({
+    method: 'GET',
+    path: '/apis/ironlb.io/v1beta1/speakerstatuses',
+  });
+  const announced = new Set(list.items.flatMap((s) => (s.status?.announcements ?? []).map((a) => a.ip)));
+  return ips.every((ip) => announced.has(ip));
 }

@@ -7,7 +7,12 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '@ironlb/config';
-import { Controller, DEFAULT_LB_CLASS } from '@ironlb/controller';
+import {
+  Controller,
+  DEFAULT_LB_CLASS,
+  MEMBERSHIP_SECRET,
+  startMembershipSecretTask,
+} from '@ironlb/controller';
 import {
   AlwaysLeader,
   ApiLeaseClient,
@@ -35,6 +40,7 @@ interface ControllerCommandOptions extends CommonOptions {
   metricsAddr: string;
   orphanedAddresses: 'keep' | 'reallocate';
   concurrency: number;
+  membershipSecret: string;
 }
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -103,7 +109,12 @@ export function registerControllerCommand(program: Command): void {
         .choices(['keep', 'reallocate'])
         .default('keep'),
     )
-    .option('--concurrency <n>', 'status writes in flight at once', positiveInt, 16);
+    .option('--concurrency <n>', 'status writes in flight at once', positiveInt, 16)
+    .option(
+      '--membership-secret <[namespace/]name>',
+      "create this Secret (the speakers' failure detector key) when it is missing; off: never",
+      MEMBERSHIP_SECRET,
+    );
   addCommonOptions(cmd);
   cmd.action(async (opts: ControllerCommandOptions) => {
     const logger = createRootLogger({
@@ -163,12 +174,26 @@ export function registerControllerCommand(program: Command): void {
       'starting the controller',
     );
     controller.start();
+    const [secretNs, secretName] = opts.membershipSecret.includes('/')
+      ? opts.membershipSecret.split('/', 2)
+      : [leaseNamespace(opts.leaseNamespace), opts.membershipSecret];
+    const membershipSecret =
+      opts.membershipSecret === 'off'
+        ? undefined
+        : startMembershipSecretTask({
+            api,
+            namespace: secretNs as string,
+            name: secretName as string,
+            randomBytes: (n) => randomBytes(n),
+            logger,
+          });
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
       logger.info({ event: 'controllerStopping', signal }, 'stopping');
       void (async () => {
+        membershipSecret?.stop();
         await controller.stop();
         await server?.close();
         api.close();
