@@ -18,6 +18,10 @@ export const debianPackages = {
   iproute2: '/usr/sbin/ip',
   curl: '/usr/bin/curl',
   openssl: '/usr/bin/openssl',
+  // node-gyp builds the native addon (@ironlb/sys) during `npm ci`.
+  python3: '/usr/bin/python3',
+  make: '/usr/bin/make',
+  'g++': '/usr/bin/g++',
 };
 
 export function missingDebianPackages() {

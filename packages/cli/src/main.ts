@@ -5,9 +5,11 @@ import { Command } from 'commander';
 import { describeError } from './cli-error.js';
 import { registerControllerCommand } from './commands/controller.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerImportMetalLBCommand } from './commands/import-metallb.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerSpeakerCommand } from './commands/speaker.js';
+import { registerStatusCommand } from './commands/status.js';
 
 /** `kubectl ironlb ...` runs this program as `kubectl-ironlb`: name it the way the user typed it. */
 function programName(argv: readonly string[]): string {
@@ -25,6 +27,8 @@ export function buildProgram(name = 'ironlb'): Command {
   registerImportMetalLBCommand(program);
   registerLabCommand(program);
   registerSpeakerCommand(program);
+  registerStatusCommand(program);
+  registerExplainCommand(program);
   return program;
 }
 

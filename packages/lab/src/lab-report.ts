@@ -76,10 +76,10 @@ export function renderNextSteps(status: LabStatus, cwd: string = process.cwd()):
     [`npx ironlb explain svc demo/web-l2 --kubeconfig ${kc}`, 'why this address, why this node'],
     [`${lab} down`, 'remove everything'],
   ];
-  const width = Math.max(...rows.filter(([, c]) => c).map(([cmd]) => cmd.length)) + 2;
-  const lines = [
-    'Try:',
-    ...rows.map(([cmd, comment]) => `  ${comment ? `${cmd.padEnd(width)}# ${comment}` : cmd}`),
-  ];
+  const lines = ['Try:'];
+  for (const [cmd, comment] of rows) {
+    if (comment) lines.push(`  # ${comment}`);
+    lines.push(`  ${cmd}`);
+  }
   return `${lines.join('\n')}\n`;
 }
