@@ -7,6 +7,7 @@ import {
   emptyAnnouncerState,
   nextWake,
   phaseOf,
+  reannounce,
   reportConflict,
   type AnnouncerState,
   type Claim,
@@ -63,6 +64,33 @@ describe('announcer state: transitions (manual clock)', () => {
       [9000, []],
     ]);
     expect(nextWake(s)).toBeUndefined();
+  });
+
+  it('reannounce starts the rounds again for held addresses (all, or those named), probing ones excepted', () => {
+    let s = applyClaims(
+      emptyAnnouncerState,
+      [claim(V4), claim(V6), claim(V6b, 'eth0', true)],
+      0,
+      schedule,
+    ).state;
+    // Run everything out: V6b is probed, then all three announce their rounds and go quiet.
+    for (let t = nextWake(s); t !== undefined && t < 10_000; t = nextWake(s))
+      s = advance(s, t, schedule).state;
+    expect(nextWake(s)).toBeUndefined();
+    const one = reannounce(s, [V4], 10_000, schedule);
+    expect(summary(one)).toEqual(['announce eth0 198.51.100.10 0']);
+    expect(summary(advance(one.state, 10_500, schedule))).toEqual(['announce eth0 198.51.100.10 1']);
+    const all = reannounce(s, undefined, 10_000, schedule);
+    expect(summary(all).sort()).toEqual(
+      [
+        'announce eth0 198.51.100.10 0',
+        'announce eth0 2001:db8:100::10 0',
+        'announce eth0 2001:db8:200::10 0',
+      ].sort(),
+    );
+    const probing = applyClaims(emptyAnnouncerState, [claim(V4, 'eth0', true)], 0, schedule).state;
+    expect(summary(reannounce(probing, undefined, 50, schedule))).toEqual([]);
+    expect(summary(reannounce(s, [ip('198.51.100.99')], 10_000, schedule))).toEqual([]);
   });
 
   it('re-applying the same claims sends nothing; a dropped claim stops answering at once', () => {

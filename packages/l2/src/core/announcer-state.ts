@@ -230,6 +230,28 @@ function due(b: StepBuilder, e: Entry, now: number, schedule: AnnounceSchedule):
 }
 
 /**
+ * Starts the announcement schedule again, from its first round now, for the given addresses
+ * this node holds and answers for (all of them when `ips` is undefined). For the speaker: when
+ * a partition heals, other nodes may have taken an address over meanwhile and pulled the
+ * neighbours' caches to themselves; the owner then pulls them back. Probing and blocked
+ * addresses are left alone.
+ */
+export function reannounce(
+  state: AnnouncerState,
+  ips: Iterable<IPAddress> | undefined,
+  now: number,
+  schedule: AnnounceSchedule,
+): Step {
+  const wanted = ips === undefined ? undefined : new Set([...ips].map((a) => a.toString()));
+  const b = new StepBuilder(state);
+  for (const [key, e] of state.entries) {
+    if (e.phase !== 'announcing' || (wanted && !wanted.has(e.ip.toString()))) continue;
+    b.entries.set(key, { ...e, since: now, step: 0, nextAt: now });
+  }
+  return advanceWith(b, now, schedule);
+}
+
+/**
  * Another host uses `ip` (the responder saw it). While probing, the address is not claimed;
  * while owning, one extra announcement round defends it, at most every `defendIntervalMs`
  * (RFC 5227 section 2.4 (b)). Conflicts on addresses not held, or already blocked, change nothing.

@@ -78,6 +78,7 @@ export {
 export {
   applyClaims,
   advance,
+  reannounce,
   reportConflict,
   phaseOf,
   nextWake,

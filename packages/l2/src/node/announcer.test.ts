@@ -120,6 +120,22 @@ describe('Announcer (in memory)', () => {
     ).toBe(true);
   });
 
+  it('reannounce sends the gratuitous rounds again for owned addresses', async () => {
+    const t = await setup();
+    t.announcer.setOwned({ eth0: [VIP, '198.51.100.11'] });
+    t.clock.advance(60_000);
+    const quiet = t.heard.eth0.length;
+    t.announcer.reannounce([VIP]);
+    expect(t.heard.eth0.slice(quiet).map(describeFrame)).toEqual([
+      'arp request 198.51.100.10 is-at 02:00:00:00:00:02 to ff:ff:ff:ff:ff:ff',
+      'arp reply 198.51.100.10 is-at 02:00:00:00:00:02 to ff:ff:ff:ff:ff:ff',
+    ]);
+    t.clock.advance(60_000);
+    expect(t.heard.eth0.length - quiet).toBe(6); // the whole schedule again, for VIP only
+    t.announcer.reannounce();
+    expect(t.heard.eth0.length - quiet).toBe(10); // first round of both
+  });
+
   it('answers ARP requests for owned addresses only, broadcast and unicast, and stops the moment ownership is dropped', async () => {
     const t = await setup();
     t.announcer.setOwned({ eth0: [VIP] });

@@ -8,6 +8,7 @@ import {
   emptyAnnouncerState,
   nextWake,
   phaseOf,
+  reannounce,
   reportConflict,
   type AnnouncerAction,
   type AnnouncerEvent,
@@ -151,6 +152,17 @@ export class Announcer {
     this.#desired = desired;
     const unclaimed = new Set([...(options.unclaimed ?? [])].map((a) => toAddress(a).toString()));
     this.#apply(unclaimed);
+  }
+
+  /**
+   * Sends the gratuitous ARP / unsolicited NA rounds again, from the first, for these owned
+   * addresses (all when omitted): after a partition heals, to pull neighbours back from a node
+   * that took an address over meanwhile. Addresses still probing are left alone.
+   */
+  reannounce(ips?: Iterable<IPAddress | string>): void {
+    this.#assertOpen();
+    const list = ips === undefined ? undefined : [...ips].map(toAddress);
+    this.#run(reannounce(this.#state, list, this.#clock.now(), this.#schedule));
   }
 
   /** What is held where, and in which phase. */
