@@ -160,3 +160,21 @@ describe('ApiEventRecorder', () => {
     expect((api.requests[0]!.body as { message: string }).message).toHaveLength(1024);
   });
 });
+
+describe('ApiEventRecorder with many objects', () => {
+  it('keeps at most maxSeries rate-limit buckets, the oldest going first', async () => {
+    const { api, r } = setup({ maxSeries: 100, overall: { perSecond: 1e9, burst: 1e9 }, maxBacklog: 1e6 });
+    for (let i = 0; i < 1_000; i++)
+      r.record(
+        { ...web, name: `s${i}`, uid: `u${i}` },
+        { type: 'Normal', reason: 'IPAllocated', message: 'x' },
+      );
+    await r.flush();
+    expect(api.requests.filter((q) => q.method === 'POST')).toHaveLength(1_000);
+    // s0's bucket was forgotten: it gets a new burst.
+    for (let i = 0; i < 30; i++)
+      r.record({ ...web, name: 's0', uid: 'u0' }, { type: 'Normal', reason: 'R', message: `m${i}` });
+    await r.flush();
+    expect(api.requests.filter((q) => q.method === 'POST')).toHaveLength(1_025);
+  });
+});

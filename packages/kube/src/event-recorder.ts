@@ -175,12 +175,22 @@ export class ApiEventRecorder implements EventRecorder {
     }
   }
 
+  /**
+   * Keeps at most maxSeries buckets. Full buckets carry no state and go first; when there are
+   * not enough of them, the oldest go (their objects start again with a full burst). Only a
+   * few of the oldest are looked at, so a burst of events about many new objects stays O(1) each.
+   */
   #evict(buckets: Map<string, TokenBucket>, now: number): void {
     const max = this.#o.maxSeries ?? 10_000;
     if (buckets.size <= max) return;
+    let scanned = 0;
     for (const [k, b] of buckets) {
-      if (buckets.size <= max) return;
+      if (buckets.size <= max || scanned++ >= 16) break;
       if (b.isFull(now)) buckets.delete(k);
+    }
+    for (const k of buckets.keys()) {
+      if (buckets.size <= max) break;
+      buckets.delete(k);
     }
   }
 

@@ -161,6 +161,27 @@ describe('ApiStatusWriter', () => {
     expect(api.requests).toHaveLength(2);
   });
 
+  it('forgets its oldest writes beyond rememberWrites', async () => {
+    let rv = 10;
+    const api = new FakeKubeApi((req) => ({
+      ...svc(String(++rv), ingress),
+      metadata: { name: req.path.split('/')[5], namespace: 'shop', resourceVersion: String(rv) },
+    }));
+    const w = new ApiStatusWriter({ api, rememberWrites: 1 });
+    const target = (name: string) => ({
+      resource: coreResources.services,
+      namespace: 'shop',
+      name,
+      current: { ...svc('1', {}), metadata: { name, namespace: 'shop', resourceVersion: '1' } },
+    });
+    expect((await w.writeStatus(target('a'), ingress)).outcome).toBe('written');
+    expect((await w.writeStatus(target('b'), ingress)).outcome).toBe('written');
+    // b is remembered: its stale copy is compared with what was written; a is forgotten.
+    expect((await w.writeStatus(target('b'), ingress)).outcome).toBe('unchanged');
+    expect((await w.writeStatus(target('a'), ingress)).outcome).toBe('written');
+    expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(3);
+  });
+
   it('writes nothing when the guard says this replica is not the leader', async () => {
     const api = new FakeKubeApi();
     const w = new ApiStatusWriter({ api, guard: () => false });

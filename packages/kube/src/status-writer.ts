@@ -68,6 +68,13 @@ export interface ApiStatusWriterOptions {
   guard?: () => boolean;
   /** Re-read and retry this many times on 409 Conflict (default 3). */
   conflictRetries?: number;
+  /**
+   * How many of its own writes the writer remembers for callers whose cache has not caught up
+   * yet (default 20,000; the oldest are forgotten first). Each holds the object the server
+   * returned, so a controller that writes many objects and whose cache catches up quickly can
+   * keep this small.
+   */
+  rememberWrites?: number;
   metrics?: RuntimeMetrics;
   logger?: Logger;
 }
@@ -169,7 +176,7 @@ export class ApiStatusWriter implements StatusWriter {
 
   #remember(path: string, w: Written): void {
     this.#written.set(path, w);
-    if (this.#written.size > MAX_REMEMBERED)
+    if (this.#written.size > (this.#o.rememberWrites ?? MAX_REMEMBERED))
       this.#written.delete(this.#written.keys().next().value as string);
   }
 }
