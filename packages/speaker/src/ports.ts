@@ -11,6 +11,11 @@ export interface L2Port {
    * probed before they are announced.
    */
   setOwned(owned: ReadonlyMap<string, readonly string[]>, options: { unclaimed: readonly string[] }): void;
+  /**
+   * Sends the gratuitous rounds again for addresses already owned (all when omitted): after a
+   * partition heals, the neighbours may still point at a node that took them over meanwhile.
+   */
+  reannounce(ips?: readonly string[]): void;
   /** The MAC addresses of the interfaces in use (published in SpeakerStatus). */
   hardwareAddresses(): string[];
 }

@@ -179,6 +179,27 @@ describe('Speaker', () => {
     expect(h.l2.owned).toHaveLength(40);
   });
 
+  it('announces its addresses again when a partition heals (quorum back, or a dead speaker back)', async () => {
+    const h = harness('node1', { reannounceMs: 1000 });
+    addMany(h);
+    h.speaker.synced();
+    h.allAlive();
+    await h.clock.advance(10);
+    h.speaker.quorumChanged({ hasQuorum: false, reachable: 1, total: 3 });
+    h.speaker.memberChanged('node2', 'dead', h.clock.now());
+    expect(h.l2.reannounced).toEqual([]);
+    h.speaker.quorumChanged({ hasQuorum: true, reachable: 2, total: 3 });
+    expect(h.l2.reannounced).toEqual([undefined]);
+    h.speaker.memberChanged('node2', 'alive', h.clock.now()); // within a second: deferred
+    expect(h.l2.reannounced).toHaveLength(1);
+    await h.clock.advance(1000);
+    expect(h.l2.reannounced).toHaveLength(2);
+    h.speaker.memberChanged('node3', 'suspect', h.clock.now()); // not from dead: nothing
+    h.speaker.memberChanged('node3', 'alive', h.clock.now());
+    await h.clock.advance(5000);
+    expect(h.l2.reannounced).toHaveLength(2);
+  });
+
   it('marks new allocations unclaimed so that the announcer probes them', async () => {
     const h = harness();
     h.speaker.synced();
@@ -217,6 +238,21 @@ describe('Speaker', () => {
     );
     expect(h.events.events.at(-1)!.message).toContain('reason=yielded');
     await h.clock.advance(1000);
+    expect(h.l2.owned).toContain(taken);
+    // Standing back ends at once when the speaker it stood back for goes down.
+    h.speaker.memberChanged('node2', 'alive', h.clock.now());
+    await h.clock.advance(10);
+    expect(h.l2.owned).not.toContain(taken);
+    h.speaker.memberChanged('node2', 'dead', h.clock.now());
+    h.speaker.quorumConfirmed(h.clock.now());
+    await h.clock.advance(10);
+    h.speaker.conflict(taken, '02:00:c0:00:02:0c', 'defended');
+    await h.clock.advance(10);
+    expect(h.l2.owned).not.toContain(taken);
+    h.speaker.memberChanged('node2', 'alive', h.clock.now());
+    h.speaker.memberChanged('node2', 'dead', h.clock.now());
+    h.speaker.quorumConfirmed(h.clock.now());
+    await h.clock.advance(10);
     expect(h.l2.owned).toContain(taken);
   });
 

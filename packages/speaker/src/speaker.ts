@@ -63,6 +63,8 @@ export interface SpeakerOptions {
   readonly settleMs?: number;
   /** How long to stand back from an address a higher-ranked speaker answers for. Default 30 s. */
   readonly yieldMs?: number;
+  /** Least time between two re-announcements of every owned address. Default 2 s. */
+  readonly reannounceMs?: number;
   /** Least time between two SpeakerStatus writes. Default 2 s. */
   readonly statusIntervalMs?: number;
   /**
@@ -91,7 +93,8 @@ export class Speaker {
   readonly #macOwners = new Map<string, string>();
   /** Speakers that went down, by detector time, waiting for a quorum confirmation. */
   readonly #pendingDown = new Map<string, number>();
-  readonly #yieldTimers = new Map<string, Timer>();
+  /** Addresses this node stands back from: to whom, until when. */
+  readonly #yieldTimers = new Map<string, { to: string; timer: Timer }>();
   readonly #previouslyAnnounced: Set<string>;
   #memberList: MemberSpec[] = [];
   #quorum = { has: true, reachable: 1, total: 1 };
@@ -104,6 +107,8 @@ export class Speaker {
   #peersKey = '';
   #conditions: readonly Condition[] | undefined;
   #closed = false;
+  #lastReannounce = -Infinity;
+  #reannounceTimer: Timer | undefined;
 
   constructor(options: SpeakerOptions) {
     this.#o = options;
@@ -256,6 +261,11 @@ export class Speaker {
     this.#members.set(name, { state, since: wallTime });
     this.#o.metrics?.memberChanges.inc({ to: state });
     const up = state === 'alive' || state === 'suspect';
+    // A speaker that comes back from dead or left may have thought this one dead, and taken its
+    // addresses meanwhile: pull the neighbours back.
+    if (up && (old?.state === 'dead' || old?.state === 'left')) this.#reannounce(`${name} back`);
+    // Addresses this node stood back from for that speaker are free again once it is down.
+    if (!up) this.#endYields(name);
     if (up || state === 'unknown' || (this.#o.quorumPolicy ?? 'hold') === 'ignore') {
       this.#pendingDown.delete(name);
       this.planner.setMemberUp(name, up);
@@ -278,6 +288,7 @@ export class Speaker {
   }
 
   quorumChanged(quorum: { hasQuorum: boolean; reachable: number; total: number }): void {
+    if (quorum.hasQuorum && !this.#quorum.has) this.#reannounce('quorum regained');
     this.#quorum = { has: quorum.hasQuorum, reachable: quorum.reachable, total: quorum.total };
     this.#o.metrics?.quorum.set(quorum.hasQuorum ? 1 : 0);
     this.#updateGate();
@@ -299,15 +310,15 @@ export class Speaker {
       const ms = this.#o.yieldMs ?? 30_000;
       message = `node=${this.node} ip=${ip}: node ${r.to} (MAC ${mac}) also answers and ranks higher; standing back for ${ms / 1000}s`;
       this.planner.setYielded(ip, true);
-      this.#yieldTimers.get(ip)?.cancel();
-      this.#yieldTimers.set(
-        ip,
-        this.#o.clock.setTimer(ms, () => {
+      this.#yieldTimers.get(ip)?.timer.cancel();
+      this.#yieldTimers.set(ip, {
+        to: r.to,
+        timer: this.#o.clock.setTimer(ms, () => {
           this.#yieldTimers.delete(ip);
           this.planner.setYielded(ip, false);
           this.#schedule();
         }),
-      );
+      });
       this.#schedule();
     } else {
       resolution = outcome === 'notClaimed' ? 'notClaimed' : 'defended';
@@ -346,7 +357,8 @@ export class Speaker {
     this.#closed = true;
     this.#scheduled?.cancel();
     this.#settleTimer?.cancel();
-    for (const t of this.#yieldTimers.values()) t.cancel();
+    this.#reannounceTimer?.cancel();
+    for (const y of this.#yieldTimers.values()) y.timer.cancel();
     this.#publisher.close();
   }
 
@@ -364,6 +376,37 @@ export class Speaker {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  #endYields(to: string): void {
+    for (const [ip, y] of this.#yieldTimers) {
+      if (y.to !== to) continue;
+      y.timer.cancel();
+      this.#yieldTimers.delete(ip);
+      this.planner.setYielded(ip, false);
+    }
+  }
+
+  /**
+   * Gratuitous rounds again for every owned layer-2 address, at most once per `reannounceMs`
+   * (a later request in that time is served at its end).
+   */
+  #reannounce(why: string): void {
+    if (!this.#settled || this.#closed) return;
+    const every = this.#o.reannounceMs ?? 2000;
+    const now = this.#o.clock.now();
+    if (now - this.#lastReannounce >= every) {
+      this.#lastReannounce = now;
+      const owned = this.planner.l2Announced().size;
+      if (owned === 0) return;
+      this.#log.info({ event: 'reannounce', reason: why, addresses: owned });
+      this.#o.l2.reannounce();
+      return;
+    }
+    this.#reannounceTimer ??= this.#o.clock.setTimer(this.#lastReannounce + every - now, () => {
+      this.#reannounceTimer = undefined;
+      this.#reannounce(why);
+    });
+  }
 
   #stateOf(name: string): MemberState {
     return this.#members.get(name)?.state ?? 'unknown';

@@ -127,6 +127,10 @@ class AnnouncerL2 implements L2Port {
     this.#announcer?.setOwned(owned as ReadonlyMap<string, string[]>, { unclaimed: options.unclaimed });
   }
 
+  reannounce(ips?: readonly string[]): void {
+    this.#announcer?.reannounce(ips);
+  }
+
   hardwareAddresses(): string[] {
     const macs = (this.#announcer?.interfaces() ?? [])
       .filter((i) => i.eligible && i.mac)

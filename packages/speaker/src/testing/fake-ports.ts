@@ -23,6 +23,13 @@ export class FakeL2Port implements L2Port {
     });
   }
 
+  /** Every reannounce call (undefined: all owned addresses). */
+  readonly reannounced: (string[] | undefined)[] = [];
+
+  reannounce(ips?: readonly string[]): void {
+    this.reannounced.push(ips ? [...ips] : undefined);
+  }
+
   hardwareAddresses(): string[] {
     return this.macs;
   }
