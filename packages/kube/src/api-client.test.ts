@@ -28,6 +28,27 @@ describe('HttpKubeApi', () => {
     api.close();
   });
 
+  it('asks the kubeconfig for credentials once per credentialsTtlMs, not per request', async () => {
+    const server = await new StubApiServer('/api/v1/services', 'Service').start();
+    servers.push(server);
+    const kc = server.kubeConfig();
+    let asked = 0;
+    const apply = kc.applyToHTTPSOptions.bind(kc);
+    kc.applyToHTTPSOptions = async (opts) => {
+      asked++;
+      return apply(opts);
+    };
+    const cached = new HttpKubeApi(kc);
+    for (let i = 0; i < 5; i++) await cached.request({ method: 'GET', path: '/api/v1/services' });
+    cached.close();
+    expect(asked).toBe(2); // the connection's TLS options, and the credentials once
+    asked = 0;
+    const fresh = new HttpKubeApi(kc, { credentialsTtlMs: 0 });
+    for (let i = 0; i < 5; i++) await fresh.request({ method: 'GET', path: '/api/v1/services' });
+    fresh.close();
+    expect(asked).toBe(6);
+  });
+
   it('turns a Status body into a KubeApiError with its reason', async () => {
     const server = await new StubApiServer('/api/v1/services', 'Service').start();
     servers.push(server);

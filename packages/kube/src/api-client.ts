@@ -40,6 +40,13 @@ export interface HttpKubeApiOptions {
   maxSockets?: number;
   userAgent?: string;
   metrics?: RuntimeMetrics;
+  /**
+   * How long credentials from the kubeconfig are reused before it is asked again (default 5 s).
+   * Asking means reading token files and running auth providers, which costs more than the
+   * request itself under load; rotating credentials (projected tokens, exec plugins) are renewed
+   * long before they expire. 0 asks on every request.
+   */
+  credentialsTtlMs?: number;
 }
 
 interface Connection {
@@ -52,6 +59,7 @@ export class HttpKubeApi implements KubeApi {
   readonly #kc: KubeConfig;
   readonly #options: HttpKubeApiOptions;
   #connection?: Promise<Connection>;
+  #auth?: { at: number; headers: Record<string, string> };
 
   constructor(kc: KubeConfig, options: HttpKubeApiOptions = {}) {
     this.#kc = kc;
@@ -88,15 +96,24 @@ export class HttpKubeApi implements KubeApi {
     return { url, agent, transport: https };
   }
 
+  /** Authentication headers; credentials may rotate, so they are asked again after a while. */
+  async #credentials(): Promise<Record<string, string>> {
+    const ttl = this.#options.credentialsTtlMs ?? 5_000;
+    const cached = this.#auth;
+    if (cached && performance.now() - cached.at < ttl) return cached.headers;
+    const auth: https.RequestOptions = {};
+    await this.#kc.applyToHTTPSOptions(auth);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(auth.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    if (auth.auth) headers.Authorization = `Basic ${Buffer.from(auth.auth).toString('base64')}`;
+    if (ttl > 0) this.#auth = { at: performance.now(), headers };
+    return headers;
+  }
+
   async request<T = unknown>(req: ApiRequest): Promise<T> {
     this.#connection ??= this.#connect();
     const conn = await this.#connection;
-    // Credentials may rotate (exec plugins, projected tokens): ask the kubeconfig every time.
-    const auth: https.RequestOptions = {};
-    await this.#kc.applyToHTTPSOptions(auth);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    for (const [k, v] of Object.entries(auth.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-    if (auth.auth) headers.Authorization = `Basic ${Buffer.from(auth.auth).toString('base64')}`;
+    const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#credentials()) };
     if (this.#options.userAgent) headers['User-Agent'] = this.#options.userAgent;
     let payload: string | undefined;
     if (req.body !== undefined) {
