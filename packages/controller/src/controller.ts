@@ -24,6 +24,7 @@ import type {
   LeaderElector,
   RuntimeMetrics,
   StatusWriter,
+  Timer,
 } from '@ironlb/kube';
 import type { Logger } from 'pino';
 import type { OrphanPolicy } from './allocation-state.js';
@@ -86,6 +87,8 @@ export class Controller {
   #started = false;
   #stopping = false;
   #unsubscribe?: () => void;
+  #informersStartedAt?: number;
+  #informerDelay?: Timer;
   readonly #readyWaiters: (() => void)[] = [];
 
   constructor(options: ControllerOptions) {
@@ -98,7 +101,14 @@ export class Controller {
     const guard = () => this.elector.isLeader() && !this.#stopping;
     this.#writer =
       options.writer ??
-      new ApiStatusWriter({ api: options.api, guard, metrics: this.metrics, logger: options.logger });
+      new ApiStatusWriter({
+        api: options.api,
+        guard,
+        metrics: this.metrics,
+        logger: options.logger,
+        // Our own informer catches up within moments; remembering every write would double the cache.
+        rememberWrites: 2048,
+      });
     this.#recorder =
       options.recorder ??
       new ApiEventRecorder({
@@ -132,13 +142,30 @@ export class Controller {
     );
   }
 
-  /** Starts watching and campaigning; returns at once. */
+  /**
+   * Starts campaigning and watching; returns at once. Informers start once this replica leads
+   * or after a short wait: a leader whose caches were listed after it started leading restores
+   * from them, without listing Services again (see leader-term.ts).
+   */
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    this.#unsubscribe = this.elector.onChange((leading) => (leading ? this.#startTerm() : this.#endTerm()));
-    this.#informers.start();
+    this.#unsubscribe = this.elector.onChange((leading) => {
+      if (leading) {
+        this.#startTerm();
+        this.#startInformers();
+      } else void this.#endTerm();
+    });
     this.elector.start();
+    if (!this.#informersStartedAt)
+      this.#informerDelay = this.#clock.setTimer(1000, () => this.#startInformers());
+  }
+
+  #startInformers(): void {
+    if (this.#informersStartedAt !== undefined || this.#stopping) return;
+    this.#informerDelay?.cancel();
+    this.#informersStartedAt = this.#clock.now();
+    this.#informers.start();
   }
 
   /** Whether caches are synced and, when leading, every allocation is restored. */
@@ -164,6 +191,7 @@ export class Controller {
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#informerDelay?.cancel();
     this.#unsubscribe?.();
     await this.#endTerm();
     await this.elector.stop();
@@ -213,6 +241,7 @@ export class Controller {
         namespaces: this.#namespaces,
         config: this.#config as unknown as Record<ConfigListName, Informer<never>>,
         waitForSync: (s) => this.#informers.waitForSync(s),
+        cachesListedAfter: (t) => this.#informersStartedAt === undefined || this.#informersStartedAt >= t,
         writer: this.#writer,
         recorder: this.#recorder,
         reporter: (state) =>

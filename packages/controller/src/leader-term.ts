@@ -3,7 +3,8 @@
 //
 // Start of a term, in order (nothing new is handed out before step 4):
 //   1. wait until every informer has synced;
-//   2. LIST the Services again (a standby's watch may lag behind what the old leader wrote);
+//   2. LIST the Services again, unless the informers listed after the term began (a standby's
+//      watch may lag behind what the old leader wrote before it stopped);
 //   3. build the configuration and give the pools to the allocator;
 //   4. restore every address that Services' status shows (the Service created first wins a
 //      contested address), then reserve what orphans keep;
@@ -38,6 +39,8 @@ export interface TermContext {
   readonly namespaces: Informer<Namespace>;
   readonly config: Readonly<Record<ConfigListName, Informer<never>>>;
   readonly waitForSync: (signal: AbortSignal) => Promise<void>;
+  /** Whether the informers listed after `time` (so their caches show what any old leader wrote). */
+  readonly cachesListedAfter: (time: number) => boolean;
   readonly writer: StatusWriter;
   readonly recorder: EventRecorder;
   readonly reporter: (counters: AllocationState) => ConfigStatusReporter;
@@ -96,8 +99,9 @@ export class LeaderTerm {
   async run(): Promise<void> {
     const started = this.#c.clock.now();
     try {
+      const fromCache = this.#c.cachesListedAfter(started);
       await this.#c.waitForSync(this.#signal);
-      const fresh = await this.#listServices();
+      const fresh = fromCache ? this.#c.services.list() : await this.#listServices();
       if (this.#stopped) return;
       this.#reporter = this.#c.reporter(this.state);
       this.#applyConfig();
@@ -106,7 +110,7 @@ export class LeaderTerm {
       const restoreMs = this.#c.clock.now() - started;
       this.#c.metrics?.restoreSeconds.set(restoreMs / 1000);
       this.#logger.info(
-        { event: 'restored', services: fresh.length, restored: restoredCount, ms: restoreMs },
+        { event: 'restored', services: fresh.length, restored: restoredCount, ms: restoreMs, fromCache },
         'restored every allocation from Service status',
       );
       for (const s of fresh) this.#queue.add(objectKey(s));
@@ -132,7 +136,12 @@ export class LeaderTerm {
   // --- informer events (the controller forwards them while this term is current) ---
 
   serviceChanged(key: string, obj?: Service): void {
-    if (obj && this.#written.get(key)?.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    const written = this.#written.get(key);
+    if (written && obj && written.metadata.resourceVersion === obj.metadata.resourceVersion) {
+      // The echo of our own write: the cache has caught up, nothing to do.
+      this.#written.delete(key);
+      return;
+    }
     this.#queue.add(key);
   }
 
