@@ -1,4 +1,4 @@
-// npm run bench:failover [-- --rounds 20 --bgp-rounds 10 --loss-minutes 0]
+// npm run bench:failover [-- --rounds 20 --bgp-rounds 10 --loss-minutes 0 --only l2|bgp]
 //
 // Failover as users see it, in the end-to-end cluster (emulator, controller, three speakers in
 // node namespaces, FRR with BFD and BIRD without, stand-ins, a client):
@@ -36,6 +36,8 @@ function arg(name: string, fallback: number): number {
 const ROUNDS = arg('rounds', 20);
 const BGP_ROUNDS = arg('bgp-rounds', 10);
 const LOSS_MINUTES = arg('loss-minutes', 0);
+/** `--only l2` or `--only bgp` runs one part. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 const log = (...a: unknown[]) => console.error(...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     const prober = await startHttpProber(c.topo.client!, `http://${ip}/`, { intervalMs: 10, timeoutMs: 500 });
     try {
       for (const kind of ['kill', 'link'] as const)
-        for (let i = 0; i < ROUNDS; i++) {
+        for (let i = 0; i < (ONLY === 'bgp' ? 0 : ROUNDS); i++) {
           const r = await l2Round(c, prober, kind);
           l2.push(r);
           log(
@@ -181,6 +183,14 @@ async function main(): Promise<void> {
     const prefix = `${vip}/32`;
     const all = c.nodes.map((n) => c.topo.node(n).ipv4).sort();
     const routers = [c.topo.router, c.topo.birdRouter!];
+    const bfdUp = () =>
+      waitFor(
+        async () => {
+          const up = (await c.topo.frr!.bfdPeers()).filter((p) => p.status === 'up').map((p) => p.peer);
+          return all.every((a) => up.includes(a)) ? true : undefined;
+        },
+        { timeoutMs: 60_000, description: 'BFD up with every node at FRR' },
+      );
     const allBack = () =>
       waitFor(
         async () =>
@@ -188,11 +198,12 @@ async function main(): Promise<void> {
             ? true
             : undefined,
         {
-          timeoutMs: 60_000,
+          timeoutMs: 180_000,
           description: 'three next hops at both routers',
         },
       );
     await allBack();
+    await bfdUp();
     const monitors = await Promise.all(routers.map((r) => startRouteMonitor(r)));
     // The routers' kernel routes losing `node`'s next hop after `fault` (ms since the epoch).
     const dropTimes = async (node: string, fault: number, at: number[]) => {
@@ -214,7 +225,11 @@ async function main(): Promise<void> {
       return events.map((e) => (e.timestampMicros ?? e.receivedAt * 1000) / 1000 - fault) as [number, number];
     };
     for (const kind of ['link', 'kill'] as const)
-      for (let i = 0; i < (kind === 'link' ? BGP_ROUNDS : Math.ceil(BGP_ROUNDS / 2)); i++) {
+      for (
+        let i = 0;
+        i < (ONLY === 'l2' ? 0 : kind === 'link' ? BGP_ROUNDS : Math.ceil(BGP_ROUNDS / 2));
+        i++
+      ) {
         const node = c.nodes[i % c.nodes.length]!;
         const at = monitors.map((m) => m.events.length);
         const fault = Date.now();
@@ -228,6 +243,7 @@ async function main(): Promise<void> {
         if (kind === 'link') await c.topo.setNodeLink(node, 'up');
         else await c.startSpeaker(node);
         await allBack();
+        await bfdUp();
       }
   } finally {
     await c.destroy();

@@ -76,7 +76,9 @@ export class SpeakerCluster {
     const topo = await buildLabTopology({
       labOptions: { tag: o.tag, keepFiles: process.env.IRONLB_E2E_KEEP === '1' },
       nodes: 3,
-      bird: o.bird ?? false,
+      // BIRD waits 60 s after a session error before it accepts the node again (`error wait
+      // time`): a node whose link came back would stay out of its table for a minute.
+      bird: o.bird ? { protocolSettings: { extraLines: ['error wait time 1, 5;'] } } : false,
       ...(o.frr !== undefined ? { frr: o.frr } : {}),
     });
     try {
