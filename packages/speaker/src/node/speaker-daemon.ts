@@ -508,9 +508,12 @@ export class SpeakerDaemon {
     this.#secretTimer?.cancel();
     this.#configTimer?.cancel();
     this.#speakersTimer?.cancel();
-    await this.#membership.agent?.leave().catch(() => undefined);
+    // Stop announcing (and answering ARP/NDP) before saying goodbye: once the others hear it
+    // they take the addresses over, and a gratuitous ARP still scheduled here would pull
+    // clients back to this node for a moment.
     this.speaker.close();
     this.#announcer?.close();
+    await this.#membership.agent?.leave().catch(() => undefined);
     await this.#bgp.close({ keepRoutes: options.keepBgpRoutes });
     await this.#events.flush().catch(() => undefined);
     await this.#informers.stop();
