@@ -49,7 +49,16 @@ if (!isRoot()) {
 }
 
 const args = process.argv.slice(2);
-const subcommands = new Set(['up', 'down', 'status', 'fail-node', 'heal-node', 'exec', 'help']);
+const subcommands = new Set([
+  'up',
+  'down',
+  'status',
+  'fail-node',
+  'heal-node',
+  'restart-speakers',
+  'exec',
+  'help',
+]);
 const hasSubcommand = args.some((a) => subcommands.has(a)) || args.includes('--help') || args.includes('-h');
 const ironlbArgs = ['lab', ...args, ...(hasSubcommand ? [] : ['up'])];
 // Only `up` prepares the machine; the other subcommands run the lab as it is.

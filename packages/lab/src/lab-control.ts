@@ -2,7 +2,7 @@
 // speaker as a crash would, or cut its cable at the switch; then undo), `exec` (a command in
 // one of the lab's namespaces) and `down`.
 import { spawn } from 'node:child_process';
-import { attachLab, runCommand } from '@ironlb/netlab';
+import { attachLab, runCommand, sleep, waitFor } from '@ironlb/netlab';
 import { LabError, LabErrorCode } from './lab-error.js';
 import type { LabLayout } from './lab-layout.js';
 import { teardown, type TeardownResult } from './lab-lifecycle.js';
@@ -119,4 +119,82 @@ export async function labDown(
   options: { keepData?: boolean } = {},
 ): Promise<TeardownResult> {
   return teardown(layout, readLabRecord(layout.recordFile), { keepData: options.keepData ?? false });
+}
+
+/** One step of a rolling restart. */
+export interface RestartStep {
+  readonly node: string;
+  /** Milliseconds from SIGTERM to the old process's exit. */
+  readonly stopMs: number;
+  /** Milliseconds from the new process's start to its /readyz answering 200. */
+  readonly readyMs: number;
+}
+
+/**
+ * Restarts the speakers one node at a time, as a DaemonSet rolling update with
+ * maxUnavailable 1 does: SIGTERM (graceful: the failure detector says goodbye, BGP sessions
+ * close keeping the routes at routers with graceful restart), wait for the exit, start the
+ * same command again, wait until it is ready (/readyz on its metrics port in the node
+ * namespace) and `settleMs` more, then the next node.
+ */
+export async function restartSpeakers(
+  layout: LabLayout,
+  options: { settleMs?: number; timeoutMs?: number; onStep?: (step: RestartStep) => void } = {},
+): Promise<RestartStep[]> {
+  const steps: RestartStep[] = [];
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  for (const node of requireRecord(layout).nodes.map((n) => n.name)) {
+    const record = requireRecord(layout);
+    const index = record.processes.findIndex((p) => p.role === 'speaker' && p.instance === node);
+    const old = record.processes[index];
+    if (!old) throw new LabError(LabErrorCode.notRunning, `the lab has no speaker on ${node}`);
+    const stopping = performance.now();
+    if (isRunning(old)) {
+      process.kill(old.pid, 'SIGTERM');
+      await waitFor(() => !isRunning(old), {
+        timeoutMs,
+        intervalMs: 20,
+        description: `the speaker on ${node} to exit`,
+      });
+    }
+    const stopMs = performance.now() - stopping;
+    const lab = attachLab(record.netlabName);
+    const netns = lab.get(node);
+    const starting = performance.now();
+    const proc = await startSpeakerProcess(netns, old.argv, layout, node);
+    record.processes[index] = recordOf(proc, 'speaker', node, old.argv, netns);
+    writeLabRecord(layout.recordFile, record);
+    await waitFor(
+      async () => {
+        if (!proc.alive())
+          throw new LabError(
+            LabErrorCode.startFailed,
+            `the new speaker on ${node} exited; see ${proc.logFile}`,
+          );
+        const r = await netns.exec(
+          [
+            'curl',
+            '-s',
+            '-o',
+            '/dev/null',
+            '-w',
+            '%{http_code}',
+            '--max-time',
+            '1',
+            'http://127.0.0.1:9121/readyz',
+          ],
+          {
+            timeoutMs: 3000,
+          },
+        );
+        return r.stdout.trim() === '200';
+      },
+      { timeoutMs, intervalMs: 100, description: `the new speaker on ${node} to be ready` },
+    );
+    const step = { node, stopMs, readyMs: performance.now() - starting };
+    steps.push(step);
+    options.onStep?.(step);
+    await sleep(options.settleMs ?? 3000);
+  }
+  return steps;
 }

@@ -1,9 +1,10 @@
 // The IronLB processes of a lab, each the built `ironlb` command (what ships), started as a
 // tracked netlab process: the API server emulator and the controller replicas in the root
 // namespace, a speaker in each node namespace. Their output goes to <lab dir>/logs/.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { Lab, LabProcess, Netns } from '@ironlb/netlab';
+import { waitFor, type Lab, type LabProcess, type Netns } from '@ironlb/netlab';
 import type { LabLayout } from './lab-layout.js';
 import type { RecordedProcess } from './lab-record.js';
 
@@ -83,6 +84,17 @@ export async function startEmulatorProcess(
   });
   // The emulator prints its URL on stdout once it listens (and the kubeconfig is written).
   await proc.waitForLog(`https://127.0.0.1:${port}`, { timeoutMs: 30_000 });
+  // The kubeconfig may still be on its way to the disk: wait until it is whole.
+  await waitFor(
+    () => {
+      try {
+        return readFileSync(layout.kubeconfig, 'utf8').includes('current-context:');
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: 10_000, intervalMs: 20, description: `the emulator to write ${layout.kubeconfig}` },
+  );
   return { proc, argv };
 }
 

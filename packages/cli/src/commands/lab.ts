@@ -14,6 +14,7 @@ import {
   labUp,
   renderLabStatus,
   renderNextSteps,
+  restartSpeakers,
   silentProgress,
   type FailureKind,
   type LabLayout,
@@ -133,6 +134,21 @@ export function registerLabCommand(program: Command): void {
     .action(async (node: string, _opts: unknown, command: Command) => {
       await checkLabPrerequisites();
       process.stdout.write(`${await healNode(layoutOf(command), node)}\n`);
+    });
+
+  lab
+    .command('restart-speakers')
+    .description(
+      'rolling restart of the speakers, one node at a time, as a DaemonSet update does (see docs/operations.md, Upgrades)',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      await checkLabPrerequisites();
+      await restartSpeakers(layoutOf(command), {
+        onStep: (s) =>
+          process.stdout.write(
+            `${s.node}: speaker stopped in ${(s.stopMs / 1000).toFixed(1)}s, new one ready in ${(s.readyMs / 1000).toFixed(1)}s\n`,
+          ),
+      });
     });
 
   lab
