@@ -92,9 +92,10 @@ it(`${TOTAL} Services under leader kills, dropped watches, 410s and failed write
   let kills = 0;
   const chaos = (async () => {
     let round = 0;
-    while (!stop) {
+    let lastKill = Date.now();
+    // Until the churn is over and the leader was killed at least twice.
+    while (!stop || kills < 2) {
       await sleep(400);
-      if (stop) break;
       round++;
       cluster.emu.faults.dropWatches();
       if (round % 3 === 0) {
@@ -102,9 +103,10 @@ it(`${TOTAL} Services under leader kills, dropped watches, 410s and failed write
         cluster.emu.faults.compact();
       }
       cluster.emu.faults.failWrites({ fraction: 0.05, code: round % 2 ? 500 : 429 });
-      if (round % 8 === 0) {
+      if (Date.now() - lastKill > 2_500) {
         const leader = replicas.find((r) => r.controller.elector.isLeader());
         if (leader) {
+          lastKill = Date.now();
           replicas.splice(replicas.indexOf(leader), 1);
           await leader.kill();
           kills++;
@@ -142,7 +144,7 @@ it(`${TOTAL} Services under leader kills, dropped watches, 410s and failed write
         live.delete(victim);
         await persist(() => deleteService(cluster, victimNs, victim));
       }
-      await sleep(rand() * 8);
+      await sleep(20 + rand() * 20); // about 200 creates/s: the churn spans several leader kills
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
