@@ -182,6 +182,38 @@ describe('configuration problems', () => {
     );
   });
 
+  it('reports problems of the other kinds too: a BGPAdvertisement naming a missing peer', async () => {
+    await applyPool(cluster, 'blue', { addresses: ['192.0.2.0/30'] });
+    await startController(cluster);
+    await cluster.api.request({
+      method: 'POST',
+      path: '/apis/ironlb.io/v1beta1/bgpadvertisements',
+      body: {
+        apiVersion: 'ironlb.io/v1beta1',
+        kind: 'BGPAdvertisement',
+        metadata: { name: 'to-router' },
+        spec: { ipAddressPools: ['blue'], peers: ['nobody'] },
+      },
+    });
+    const ad = await waitFor('Valid=False on the advertisement', async () => {
+      const o = await cluster.api.request<{
+        status?: { conditions?: { status: string; reason: string; message: string }[] };
+      }>({
+        method: 'GET',
+        path: '/apis/ironlb.io/v1beta1/bgpadvertisements/to-router',
+      });
+      return o.status?.conditions?.[0]?.status === 'False' ? o : undefined;
+    });
+    expect(ad.status?.conditions?.[0]).toMatchObject({ reason: 'missingPeer' });
+    expect(ad.status?.conditions?.[0]?.message).toContain('BGPPeer "nobody" does not exist');
+    await waitFor('missingPeer Event', async () =>
+      (await eventReasons(cluster, 'default', 'to-router', 'BGPAdvertisement')).includes('missingPeer'),
+    );
+    // Allocation goes on.
+    await createService(cluster, ns, 'web');
+    await waitForIPs(cluster, ns, 'web', ['192.0.2.0']);
+  });
+
   it('the schema rejects malformed pools at kubectl apply with messages naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ironlb-ctl-kubectl-'));
     try {

@@ -111,6 +111,39 @@ describe('restarts', () => {
   });
 });
 
+describe('incremental work', () => {
+  it('a delete reprocesses the deleted Service and the waiting ones, not every Service', async () => {
+    await applyPool(cluster, 'small', { addresses: ['198.51.100.0/29'], autoAssign: false });
+    const ctl = await startController(cluster);
+    const names = Array.from({ length: 100 }, (_, i) => `s${i}`);
+    await Promise.all(names.map((n) => createService(cluster, ns, n)));
+    const full = Array.from({ length: 9 }, (_, i) => `p${i}`);
+    for (const n of full)
+      await createService(cluster, ns, n, { annotations: { 'ironlb.io/address-pool': 'small' } });
+    await expectHealthy(names);
+    await waitFor(
+      'p8 waits',
+      async () => allocatedCondition(await getService(cluster, ns, 'p8'))?.reason === 'poolExhausted',
+    );
+    await sleep(300);
+    const reconciles = async () =>
+      (await ctl.controller.controllerMetrics.reconciles.get()).values.reduce((n, v) => n + v.value, 0);
+    const before = await reconciles();
+    await deleteService(cluster, ns, 'p0');
+    await waitForIPs(cluster, ns, 'p8', ['198.51.100.0']);
+    await sleep(300);
+    // The delete, the woken p8 (and its own write echo at most), not the 108 others.
+    expect((await reconciles()) - before).toBeLessThanOrEqual(4);
+    const beforePool = await reconciles();
+    await applyPool(cluster, 'small', {
+      addresses: ['198.51.100.0/29', '198.51.100.8/31'],
+      autoAssign: false,
+    });
+    await sleep(500);
+    expect((await reconciles()) - beforePool).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('API trouble', () => {
   it('survives dropped watches and 410 Gone, and still sees creates and deletes', async () => {
     await startController(cluster);
