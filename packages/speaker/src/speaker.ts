@@ -65,6 +65,8 @@ export interface SpeakerOptions {
   readonly yieldMs?: number;
   /** Least time between two re-announcements of every owned address. Default 2 s. */
   readonly reannounceMs?: number;
+  /** Wait before re-announcing after a partition healed. Default 250 ms. */
+  readonly reannounceDelayMs?: number;
   /** Least time between two SpeakerStatus writes. Default 2 s. */
   readonly statusIntervalMs?: number;
   /**
@@ -387,24 +389,23 @@ export class Speaker {
   }
 
   /**
-   * Gratuitous rounds again for every owned layer-2 address, at most once per `reannounceMs`
-   * (a later request in that time is served at its end).
+   * Gratuitous rounds again for every owned layer-2 address, `reannounceDelayMs` after the
+   * request (so that a node that took an address over while this one was cut off hears that
+   * this one is back, and lets go, first: otherwise its last takeover rounds could pull the
+   * neighbours back to it), and at most once per `reannounceMs`.
    */
   #reannounce(why: string): void {
-    if (!this.#settled || this.#closed) return;
+    if (!this.#settled || this.#closed || this.#reannounceTimer) return;
     const every = this.#o.reannounceMs ?? 2000;
     const now = this.#o.clock.now();
-    if (now - this.#lastReannounce >= every) {
-      this.#lastReannounce = now;
+    const at = Math.max(now + (this.#o.reannounceDelayMs ?? 250), this.#lastReannounce + every);
+    this.#reannounceTimer = this.#o.clock.setTimer(at - now, () => {
+      this.#reannounceTimer = undefined;
+      this.#lastReannounce = this.#o.clock.now();
       const owned = this.planner.l2Announced().size;
-      if (owned === 0) return;
+      if (owned === 0 || this.#closed) return;
       this.#log.info({ event: 'reannounce', reason: why, addresses: owned });
       this.#o.l2.reannounce();
-      return;
-    }
-    this.#reannounceTimer ??= this.#o.clock.setTimer(this.#lastReannounce + every - now, () => {
-      this.#reannounceTimer = undefined;
-      this.#reannounce(why);
     });
   }
 

@@ -183,14 +183,19 @@ async function main(): Promise<void> {
     const prefix = `${vip}/32`;
     const all = c.nodes.map((n) => c.topo.node(n).ipv4).sort();
     const routers = [c.topo.router, c.topo.birdRouter!];
+    let bfdSeen = '';
     const bfdUp = () =>
       waitFor(
         async () => {
-          const up = (await c.topo.frr!.bfdPeers()).filter((p) => p.status === 'up').map((p) => p.peer);
+          const peers = await c.topo.frr!.bfdPeers();
+          bfdSeen = peers.map((p) => `${p.peer}:${p.status}`).join(' ');
+          const up = peers.filter((p) => p.status === 'up').map((p) => p.peer);
           return all.every((a) => up.includes(a)) ? true : undefined;
         },
         { timeoutMs: 60_000, description: 'BFD up with every node at FRR' },
-      );
+      ).catch((err: unknown) => {
+        throw new Error(`BFD at FRR: ${bfdSeen}`, { cause: err });
+      });
     const allBack = () =>
       waitFor(
         async () =>
