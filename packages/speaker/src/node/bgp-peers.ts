@@ -205,7 +205,9 @@ export class BgpPeers implements BgpPort {
         ? { restartTime: peer.gracefulRestart.restartTimeSeconds }
         : false,
       restarting: peer.gracefulRestart !== undefined && !this.#hadSession.has(m.name),
-      ...(password !== undefined || peer.ebgpMultiHop ? { socketOptions: await this.#socketOptions() } : {}),
+      ...(!this.#o.dialer && (password !== undefined || peer.ebgpMultiHop)
+        ? { socketOptions: await this.#socketOptions() }
+        : {}),
       ...(this.#o.dialer ? { dialer: this.#o.dialer } : {}),
       ...(this.#o.clock ? { clock: this.#o.clock } : {}),
       logger: this.#o.logger,

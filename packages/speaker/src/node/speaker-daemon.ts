@@ -176,6 +176,7 @@ export class SpeakerDaemon {
     });
     const metrics = createSpeakerMetrics(o.metrics.registry);
     const ref: { speaker?: Speaker } = {};
+    const lastState = new Map<string, string>();
     this.#bgp = new BgpPeers({
       logger: o.logger,
       ...(o.socketOptions ? { socketOptions: o.socketOptions } : {}),
@@ -186,7 +187,10 @@ export class SpeakerDaemon {
         const s = this.#bgp.sessions().find((x) => x.peer === peer);
         metrics.bgpSessionUp.set({ peer }, s?.state === 'Established' ? 1 : 0);
         if (s?.bfdState) metrics.bfdSessionUp.set({ peer }, s.bfdState === 'Up' ? 1 : 0);
-        if (s) metrics.bgpSessionTransitions.inc({ peer, state: s.state });
+        if (s && lastState.get(peer) !== s.state) {
+          lastState.set(peer, s.state);
+          metrics.bgpSessionTransitions.inc({ peer, state: s.state });
+        }
         ref.speaker?.sessionsChanged();
       },
     });
