@@ -80,7 +80,8 @@ export function convertBGPPeer(obj: MetalLBObject, findings: Findings): BGPPeer 
     findings.add(
       'action',
       obj.source,
-      `copy Secret ${from}/${secretName} to namespace ${IRONLB_NAMESPACE}, where IronLB's speakers read it: ` +
+      `copy Secret ${from}/${secretName} to namespace ${IRONLB_NAMESPACE} and add ${secretName} to the resourceNames ` +
+        `of the Role ironlb-speaker-secrets (the speakers read Secrets by name only): ` +
         `kubectl create secret generic ${secretName} -n ${IRONLB_NAMESPACE} --type=kubernetes.io/basic-auth ` +
         `--from-literal=password="$(kubectl get secret -n ${from} ${secretName} -o jsonpath='{.data.password}' | base64 -d)"`,
       'spec.passwordSecret',
