@@ -88,6 +88,8 @@ export class Controller {
   #stopping = false;
   #unsubscribe?: () => void;
   #informersStartedAt?: number;
+  /** Resolves when the last term has stopped (its running handlers returned). */
+  #ending: Promise<void> = Promise.resolve();
   #informerDelay?: Timer;
   readonly #readyWaiters: (() => void)[] = [];
 
@@ -228,6 +230,8 @@ export class Controller {
   #startTerm(): void {
     if (this.#stopping) return;
     void this.#endTerm();
+    // The previous term's last writes must have landed before this one lists what is written.
+    const previous = this.#ending;
     const signal = this.elector.termSignal();
     const started = this.#clock.now();
     this.#logger.info(
@@ -279,7 +283,7 @@ export class Controller {
     );
     this.#term = term;
     this.controllerMetrics.setState(term.state);
-    term.run().catch((err: unknown) => {
+    term.run(previous).catch((err: unknown) => {
       if (this.#term !== term) return;
       this.#logger.error(
         { event: 'termFailed', err },
@@ -301,7 +305,9 @@ export class Controller {
     this.controllerMetrics.ready.set(0);
     this.controllerMetrics.setState(undefined);
     this.#logger.info({ event: 'termEnded' }, 'not leading: stopped writing');
-    await term.stop();
+    const stopped = term.stop();
+    this.#ending = stopped.catch(() => undefined);
+    await stopped;
   }
 }
 

@@ -95,10 +95,14 @@ export class LeaderTerm {
     return this.#restored;
   }
 
-  /** Runs the start of the term; resolves when the queue serves changes (or the term ended). */
-  async run(): Promise<void> {
+  /**
+   * Runs the start of the term, after `previous` (the end of the last term) resolves; resolves
+   * when every Service has been processed once (or the term ended).
+   */
+  async run(previous: Promise<void> = Promise.resolve()): Promise<void> {
     const started = this.#c.clock.now();
     try {
+      await previous;
       const fromCache = this.#c.cachesListedAfter(started);
       await this.#c.waitForSync(this.#signal);
       const fresh = fromCache ? this.#c.services.list() : await this.#listServices();
