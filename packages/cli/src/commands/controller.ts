@@ -51,6 +51,11 @@ function durationArg(value: string): number {
   return ms;
 }
 
+/** A Go-duration flag (`15s`, `500ms`) parsed to milliseconds, its default shown as written. */
+function duration(flags: string, description: string, defaultText: string): Option {
+  return new Option(flags, description).argParser(durationArg).default(durationArg(defaultText), defaultText);
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
@@ -84,14 +89,11 @@ export function registerControllerCommand(program: Command): void {
       'namespace of the Lease (default: $POD_NAMESPACE, the service account namespace, or ironlb-system)',
     )
     .option('--lease-name <name>', 'name of the Lease', 'ironlb-controller')
-    .option('--lease-duration <duration>', 'how long a lease lasts without renewal', durationArg, 15_000)
-    .option(
-      '--renew-deadline <duration>',
-      'how long a leader tries to renew before it stops',
-      durationArg,
-      10_000,
+    .addOption(duration('--lease-duration <duration>', 'how long a lease lasts without renewal', '15s'))
+    .addOption(
+      duration('--renew-deadline <duration>', 'how long a leader tries to renew before it stops', '10s'),
     )
-    .option('--retry-period <duration>', 'interval between lease attempts', durationArg, 2_000)
+    .addOption(duration('--retry-period <duration>', 'interval between lease attempts', '2s'))
     .option(
       '--identity <id>',
       'this replica in the Lease (default: $POD_NAME or the host name, plus a random suffix)',
