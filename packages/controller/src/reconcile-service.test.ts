@@ -140,6 +140,18 @@ describe('reconcileService', () => {
     });
   });
 
+  it('a renamed pool keeps the Service on its address under the new name', () => {
+    const { run, state } = setup([blue]);
+    run(svc('a'));
+    state.setPools([{ ...blue, name: 'navy' }]);
+    expect(state.takeAffected()).toEqual(['ns/a']);
+    expect(run(svc('a', { ingress: ['192.0.2.0'] })).outcome).toEqual({
+      kind: 'allocated',
+      pool: 'navy',
+      ips: ['192.0.2.0'],
+    });
+  });
+
   it('the pool coming back reinstates an orphan on its address', () => {
     const { run, state } = setup([blue]);
     run(svc('a'));
