@@ -2,20 +2,55 @@
 // one plain sentence: Linux, root with the network capabilities, network namespaces, and the
 // tools (FRR, iproute2, curl, openssl).
 import { accessSync, constants, existsSync } from 'node:fs';
-import { checkPrivileges, missingTools, netlabTools, runCommand, type NetlabTool } from '@ironlb/netlab';
+import {
+  checkPrivileges,
+  missingTools,
+  netlabTools,
+  runCommand,
+  type NetlabTool,
+  type PrivilegeCheck,
+} from '@ironlb/netlab';
 import { LabError, LabErrorCode } from './lab-error.js';
 
 const labTools: NetlabTool[] = ['ip', 'sysctl', 'zebra', 'bgpd', 'vtysh', 'curl'];
+
+/** What the checks look at; the system's by default, fakes in tests. */
+export interface MachineProbe {
+  readonly platform: string;
+  privileges(): PrivilegeCheck;
+  /** Whether /proc/self/ns/net exists (the kernel has network namespaces). */
+  hasNetworkNamespaces(): boolean;
+  /** `ip netns list`: code and stderr. */
+  listNamespaces(): Promise<{ code: number | null; stderr: string }>;
+  /** Debian packages whose files are missing. */
+  missingPackages(): string[];
+}
+
+export const systemProbe: MachineProbe = {
+  platform: process.platform,
+  privileges: checkPrivileges,
+  hasNetworkNamespaces: () => existsSync('/proc/self/ns/net'),
+  listNamespaces: () => runCommand(['ip', 'netns', 'list'], { timeoutMs: 5000 }),
+  missingPackages() {
+    const packages = new Set<string>(missingTools(labTools).map((tool) => netlabTools[tool].debianPackage));
+    try {
+      accessSync('/usr/bin/openssl', constants.X_OK);
+    } catch {
+      packages.add('openssl');
+    }
+    return [...packages];
+  },
+};
 
 function fail(message: string): never {
   throw new LabError(LabErrorCode.prerequisites, message);
 }
 
-/** Throws a LabError saying what is missing and what to do. */
-export async function checkLabPrerequisites(): Promise<void> {
-  if (process.platform !== 'linux')
-    fail(`the IronLB lab needs Linux network namespaces; this is ${process.platform}`);
-  const privileges = checkPrivileges();
+/** Throws a LabError (`ERR_IRONLB_LAB_PREREQUISITES`) saying what is missing and what to do. */
+export async function checkLabPrerequisites(probe: MachineProbe = systemProbe): Promise<void> {
+  if (probe.platform !== 'linux')
+    fail(`the IronLB lab needs Linux network namespaces; this is ${probe.platform}`);
+  const privileges = probe.privileges();
   if (!privileges.ok) {
     if (privileges.uid !== 0)
       fail(
@@ -27,21 +62,15 @@ export async function checkLabPrerequisites(): Promise<void> {
         'run it on the host or in a privileged container',
     );
   }
-  if (!existsSync('/proc/self/ns/net'))
+  if (!probe.hasNetworkNamespaces())
     fail('this kernel has no network namespaces (CONFIG_NET_NS), which the IronLB lab is built from');
-  const listing = await runCommand(['ip', 'netns', 'list'], { timeoutMs: 5000 });
+  const listing = await probe.listNamespaces();
   if (listing.code !== 0)
     fail(`network namespaces are not usable here (\`ip netns list\`: ${listing.stderr.trim() || 'failed'})`);
-  const missing = missingTools(labTools);
-  const packages = new Set<string>(missing.map((tool) => netlabTools[tool].debianPackage));
-  try {
-    accessSync('/usr/bin/openssl', constants.X_OK);
-  } catch {
-    packages.add('openssl');
-  }
-  if (packages.size > 0)
+  const packages = probe.missingPackages();
+  if (packages.length > 0)
     fail(
-      `missing Debian packages: ${[...packages].join(' ')}; install them with ` +
-        `\`apt-get install -y --no-install-recommends ${[...packages].join(' ')}\` (\`npm run lab\` does it for you)`,
+      `missing Debian packages: ${packages.join(' ')}; install them with ` +
+        `\`apt-get install -y --no-install-recommends ${packages.join(' ')}\` (\`npm run lab\` does it for you)`,
     );
 }
