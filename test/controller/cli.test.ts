@@ -135,7 +135,7 @@ it('two replicas: one allocates, the standby takes over when it is killed, SIGTE
   a.child.kill('SIGKILL');
   await exited(a.child);
   await waitFor('b leads', () => events(b).includes('ready'), 10_000);
-  expect(Date.now() - killedAt).toBeLessThan(2_000 + 3_000);
+  expect(Date.now() - killedAt).toBeLessThan(2_000 + 6_000); // the 2 s lease, generous for a loaded machine
   await createService(cluster, 'shop', 'two');
   await waitForIPs(cluster, 'shop', 'two', ['192.0.2.1']);
   await waitForIPs(cluster, 'shop', 'one', ['192.0.2.0']);

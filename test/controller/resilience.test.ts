@@ -237,7 +237,8 @@ describe('high availability', () => {
     await a.kill();
     await withTimeout(b.controller.whenLeadingAndReady(), 10_000, 'b leads');
     const takeover = Date.now() - killedAt;
-    expect(takeover).toBeLessThan(leaseTimings.leaseDurationMs + 2_500);
+    // The lease (2 s) plus a retry period and the restore; generous for a loaded CI machine.
+    expect(takeover).toBeLessThan(leaseTimings.leaseDurationMs + 4_000);
     await createService(cluster, ns, 'after');
     await expectHealthy([...names, 'after']);
   });
@@ -262,7 +263,7 @@ describe('high availability', () => {
     const cutAt = Date.now();
     client.cut = true;
     await waitFor('a steps down', () => !a.controller.elector.isLeader(), 5_000);
-    expect(Date.now() - cutAt).toBeLessThan(leaseTimings.renewDeadlineMs + 500);
+    expect(Date.now() - cutAt).toBeLessThan(leaseTimings.renewDeadlineMs + 1_500);
     expect(a.controller.term).toBeUndefined();
     const frozen = await written();
     await createService(cluster, ns, 'second');
