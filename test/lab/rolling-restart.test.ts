@@ -7,7 +7,8 @@
 //     the client) each address moves only when its own node restarts: once away, to its
 //     next-ranked node, and once back when the node's new speaker is ready. No address of
 //     another node moves, nothing flaps.
-// The lab runs the CLI from source here (tests never need a build).
+// And throughout, the emulator (RBAC enforced) refuses none of the ServiceAccounts' requests:
+// the shipped RBAC is sufficient. The lab runs the CLI from source here (tests never need a build).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,5 +202,20 @@ describe('rolling restart of the speakers (upgrade)', () => {
       if (m.moves === 1) throw new Error(`${m.ip} did not come back: ${m.owners.join(' -> ')}`);
     }
     expect(moves.some((m) => m.moves === 2)).toBe(true);
+
+    // All along, the controller and the speakers worked with exactly the shipped RBAC: the
+    // emulator (RBAC enforced) refused none of their requests.
+    const log = await api.request<{ user: string; status: number; method: string; path: string }[]>({
+      method: 'GET',
+      path: '/__emu/requests',
+    });
+    const ours = log.filter((r) => r.user.startsWith('system:serviceaccount:ironlb-system:'));
+    expect(new Set(ours.map((r) => r.user))).toEqual(
+      new Set([
+        'system:serviceaccount:ironlb-system:ironlb-controller',
+        'system:serviceaccount:ironlb-system:ironlb-speaker',
+      ]),
+    );
+    expect(ours.filter((r) => r.status === 401 || r.status === 403)).toEqual([]);
   }, 300_000);
 });
