@@ -8,7 +8,7 @@
 // `npm run lab -- exec client -- curl -s http://198.51.100.10/`. Only the Node standard
 // library is used here: this runs before `npm ci` has been done.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ensureDebianPackages, isRoot } from './debian-packages.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -75,6 +75,16 @@ if (ironlbArgs.includes('up')) {
       return 'npm dependencies installed and built (npm ci)';
     });
   } else {
+    // After a pull that changed dependencies, say so (npm ci would rebuild node_modules under
+    // anything else running from this tree, so it is left to the user).
+    const installed = `${root}/node_modules/.package-lock.json`;
+    if (
+      existsSync(installed) &&
+      statSync(`${root}/package-lock.json`).mtimeMs > statSync(installed).mtimeMs + 1000
+    )
+      console.log(
+        '  note: package-lock.json changed since the last install; run `npm ci` if the build fails',
+      );
     step('build (tsc -b, incremental)', () => {
       run(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-b'], 'the TypeScript build');
       return 'build up to date (tsc -b)';

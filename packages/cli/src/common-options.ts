@@ -7,9 +7,11 @@ export interface CommonOptions {
   logFormat: 'auto' | 'json' | 'pretty';
 }
 
-export function addCommonOptions(command: Command): Command {
+export function addCommonOptions(command: Command, defaults: { logLevel?: string } = {}): Command {
   return command
-    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(logLevels).default(defaults.logLevel ?? 'info'),
+    )
     .addOption(
       new Option('--log-format <format>', 'log format: pretty on a terminal and JSON otherwise by default')
         .choices(['auto', 'json', 'pretty'])

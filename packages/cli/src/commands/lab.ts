@@ -58,9 +58,8 @@ export function registerLabCommand(program: Command): void {
         .env('IRONLB_LAB_NAME')
         .default(DEFAULT_LAB_NAME),
     );
-  addCommonOptions(lab);
   // The lab talks to the user through its progress lines; logs only say what went wrong.
-  lab.setOptionValueWithSource('logLevel', 'warn', 'default');
+  addCommonOptions(lab, { logLevel: 'warn' });
 
   lab
     .command('up')
