@@ -1,7 +1,7 @@
 // What the end-to-end cluster holds before any Service: IronLB's CRDs, the namespace, RBAC for
-// the controller and the speakers (the manifests in config/rbac, enforced by the emulator), the
-// failure detector's key, three Nodes and the layer-2 and BGP configuration of the lab.
-import { randomBytes } from 'node:crypto';
+// the controller and the speakers (the manifests in config/rbac, enforced by the emulator),
+// three Nodes and the layer-2 and BGP configuration of the lab. The failure detector's key
+// (Secret ironlb-membership) is created by the controller, as in a real installation.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { API_VERSION, crdManifests } from '@ironlb/config';
@@ -61,16 +61,6 @@ export async function setUpCluster(
       const obj = doc.toJS() as Record<string, unknown>;
       await api.request({ method: 'POST', path: pathOf(obj), body: obj });
     }
-  // The controller does not create the membership Secret (yet): the lab does, as an operator would.
-  await api.request({
-    method: 'POST',
-    path: `/api/v1/namespaces/${SYSTEM_NS}/secrets`,
-    body: {
-      metadata: { name: MEMBERSHIP_SECRET },
-      type: 'Opaque',
-      data: { key: randomBytes(32).toString('base64') },
-    },
-  });
   for (const [i, name] of nodes.entries()) {
     const a = labHostAddresses(11 + i);
     await api.request({
