@@ -29,6 +29,17 @@ function setup(extra: Partial<ApiEventRecorderOptions> = {}) {
 }
 
 describe('ApiEventRecorder', () => {
+  it('recorders in several processes name Events about one object in the same millisecond differently', async () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const { api, r } = setup();
+      r.record(web, { type: 'Normal', reason: 'AnnouncedBGP', message: `node=node${i}` });
+      await r.flush();
+      names.add((api.requests[0]!.body as { metadata: { name: string } }).metadata.name);
+    }
+    expect(names.size).toBe(20);
+  });
+
   it('creates a core/v1 Event naming the object', async () => {
     const { api, r } = setup();
     r.record(web, {

@@ -93,7 +93,12 @@ export class ApiEventRecorder implements EventRecorder {
   #flushTimer?: Timer;
   #jobs: Job[] = [];
   #sending?: Promise<void>;
-  #seq = 0;
+  /**
+   * Low digits of the Event names. Starts at a random value: several recorders (a speaker per
+   * node) naming Events about the same object in the same millisecond would otherwise pick the
+   * same name, and all but one create would fail with AlreadyExists.
+   */
+  #seq = Math.floor(Math.random() * 1_000_000);
 
   constructor(options: ApiEventRecorderOptions) {
     this.#o = options;
