@@ -287,6 +287,19 @@ export class SpeakerCluster {
     return list.items.filter((e) => e.involvedObject.name === name);
   }
 
+  /** Requests of the speakers' ServiceAccount in the emulator's log, and those it refused (403). */
+  async speakerRequests(): Promise<{ total: number; forbidden: { method: string; path: string }[] }> {
+    const log = await this.api.request<{ method: string; path: string; status: number; user: string }[]>({
+      method: 'GET',
+      path: '/__emu/requests',
+    });
+    const mine = log.filter((r) => r.user === 'system:serviceaccount:ironlb-system:ironlb-speaker');
+    return {
+      total: mine.length,
+      forbidden: mine.filter((r) => r.status === 403).map((r) => ({ method: r.method, path: r.path })),
+    };
+  }
+
   async speakerStatus(node: string): Promise<Record<string, unknown> | undefined> {
     try {
       return await this.api.request({
