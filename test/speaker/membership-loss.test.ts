@@ -35,6 +35,13 @@ it(
       c.nodes.map((n) => c.metric(n, 'ironlb_speaker_ownership_changes_total')),
     );
     expect(changesBefore.reduce((a, b) => a + b, 0)).toBeGreaterThan(0); // the metrics are read
+    const exposition = await c.metrics(owner);
+    for (const family of [
+      'ironlb_speaker_failovers_total',
+      'ironlb_membership_',
+      'ironlb_l2_replies_sent_total',
+    ])
+      expect(exposition).toContain(family);
     const rules: Removable[] = [];
     const prober = await startHttpProber(c.topo.client!, `http://${ip}/`, { intervalMs: 10 });
     try {

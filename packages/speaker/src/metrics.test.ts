@@ -16,7 +16,14 @@ describe('metrics', () => {
   it('exposes families computed by other packages, read on every scrape, counters typed as such', async () => {
     const registry = new Registry();
     let sent = 1;
+    let reasons: Record<string, string>[] = [];
     registerFamilies(registry, () => [
+      {
+        name: 'ironlb_test_changes_total',
+        help: 'Changes.',
+        type: 'counter',
+        samples: reasons.map((labels) => ({ labels, value: 1 })),
+      },
       {
         name: 'ironlb_test_sent_total',
         help: 'Sent.',
@@ -26,11 +33,13 @@ describe('metrics', () => {
       { name: 'ironlb_test_members', help: 'Members.', type: 'gauge', samples: [{ labels: {}, value: 3 }] },
     ]);
     sent = 5;
+    reasons = [{ to: 'dead', reason: 'suspicionTimeout' }]; // labels appear later: fine
     await new Promise((r) => setTimeout(r, 150));
     const text = await registry.metrics();
     expect(text).toContain('# TYPE ironlb_test_sent_total counter');
     expect(text).toContain('ironlb_test_sent_total{kind="a"} 5');
     expect(text).toContain('# TYPE ironlb_test_members gauge');
     expect(text).toContain('ironlb_test_members 3');
+    expect(text).toContain('ironlb_test_changes_total{to="dead",reason="suspicionTimeout"} 1');
   });
 });

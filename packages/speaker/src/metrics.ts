@@ -117,14 +117,14 @@ export interface ExternalFamily {
 }
 
 /**
- * Registers families whose values `read()` returns on every scrape. The set of names is taken
- * from the first read; label names from its samples.
+ * Registers families whose values `read()` returns on every scrape (one read per scrape,
+ * shared). The set of family names is taken from the first read; labels may differ from one
+ * scrape to the next (a family may have no sample at first).
  */
 export function registerFamilies(registry: Registry, read: () => ExternalFamily[]): void {
   let latest: ExternalFamily[] | undefined;
-  let latestAt = 0;
+  let latestAt = -Infinity;
   const current = () => {
-    // One read per scrape, shared by all the families.
     const now = Date.now();
     if (!latest || now - latestAt > 100) {
       latest = read();
@@ -133,21 +133,24 @@ export function registerFamilies(registry: Registry, read: () => ExternalFamily[
     return latest;
   };
   for (const family of read()) {
-    const labelNames = [...new Set(family.samples.flatMap((s) => Object.keys(s.labels)))];
-    const collect = function (this: Gauge<string>) {
-      this.reset();
-      const f = current().find((x) => x.name === family.name);
-      for (const s of f?.samples ?? []) this.set(s.labels, s.value);
-    };
-    // Counters are exposed as such; prom-client counters cannot be set, so the family's
-    // values are replayed through a gauge with the counter type in its exposition.
-    const gauge = new Gauge({
+    // A metric as prom-client's registry reads it: `get()` gives the values at scrape time.
+    const metric = {
       name: family.name,
       help: family.help,
-      labelNames,
-      registers: [registry],
-      collect,
-    });
-    if (family.type === 'counter') (gauge as unknown as { type: string }).type = 'counter';
+      type: family.type,
+      aggregator: 'sum' as const,
+      get: () => {
+        const f = current().find((x) => x.name === family.name);
+        return {
+          name: family.name,
+          help: family.help,
+          type: family.type,
+          aggregator: 'sum' as const,
+          values: (f?.samples ?? []).map((s) => ({ labels: s.labels, value: s.value })),
+        };
+      },
+      reset: () => undefined,
+    };
+    registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 }
