@@ -61,6 +61,12 @@ describe('layer 2', () => {
       { timeoutMs: 10_000, description: 'AnnouncedL2 events' },
     );
     expect(events.map((e) => e.message.split(' ')[0])).toEqual([`node=${owner}`, `node=${owner}`]);
+    // Health endpoints: live, and ready once synced, the failure detector running and settled.
+    expect((await c.health(owner, '/healthz')).status).toBe(200);
+    const ready = await c.health(owner, '/readyz?verbose');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toContain('[+]membership ok');
+    expect(ready.body).toContain('[+]settled ok');
   });
 
   it('kill -9 of the owner’s speaker: another node answers, and the owner gets it back when it returns', async () => {

@@ -320,6 +320,17 @@ export class SpeakerCluster {
     return r.body;
   }
 
+  /** GET /healthz or /readyz?verbose of a speaker: status and body. */
+  async health(
+    node: string,
+    path: '/healthz' | '/readyz?verbose',
+  ): Promise<{ status: number; body: string }> {
+    const r = await curl(this.topo.node(node).netns, `http://127.0.0.1:${METRICS_PORT}${path}`, {
+      maxTimeS: 5,
+    });
+    return { status: r.status, body: r.body };
+  }
+
   /** One sample of a metric (summed over labels matching `labels`). */
   async metric(node: string, name: string, labels: Record<string, string> = {}): Promise<number> {
     let sum = 0;

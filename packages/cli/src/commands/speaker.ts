@@ -125,19 +125,24 @@ export function registerSpeakerCommand(program: Command): void {
         .choices(['hold', 'ignore'])
         .default('hold'),
     )
-    .option(
-      '--settle <duration>',
-      'at start, wait at most this long to hear from every speaker',
-      durationArg,
-      2000,
+    .addOption(
+      new Option('--settle <duration>', 'at start, wait at most this long to hear from every speaker')
+        .argParser(durationArg)
+        .default(2000, '2s'),
     )
-    .option(
-      '--yield <duration>',
-      'stand back this long from an address a higher-ranked speaker answers for',
-      durationArg,
-      30_000,
+    .addOption(
+      new Option(
+        '--yield <duration>',
+        'stand back this long from an address a higher-ranked speaker answers for',
+      )
+        .argParser(durationArg)
+        .default(30_000, '30s'),
     )
-    .option('--status-interval <duration>', 'least time between SpeakerStatus writes', durationArg, 2000)
+    .addOption(
+      new Option('--status-interval <duration>', 'least time between SpeakerStatus writes')
+        .argParser(durationArg)
+        .default(2000, '2s'),
+    )
     .option('--no-bfd', 'ignore the BFD profiles of BGP peers')
     .addOption(
       new Option(
