@@ -71,6 +71,13 @@ export class PlannerConfig {
     return this.#l2Nodes.get(ad) ?? new Set();
   }
 
+  /** Nodes that any L2 advertisement selects and that may announce: the possible layer-2 owners. */
+  l2SelectedNodes(): Set<string> {
+    const out = new Set<string>();
+    for (const nodes of this.#l2Nodes.values()) for (const n of nodes) out.add(n);
+    return out;
+  }
+
   l2Score(ad: string, node: string): number {
     return this.#l2Scores.get(ad)?.get(node) ?? 0;
   }

@@ -141,6 +141,8 @@ export class Planner {
   #changes: AnnouncementChange[] = [];
   #l2Changed = false;
   #unclaimed: string[] = [];
+  /** Whether a node's speaker counts as up (this node always does). */
+  readonly #isUp = (n: string): boolean => n === this.self || this.#up.has(n);
 
   constructor(options: PlannerOptions) {
     this.self = options.self;
@@ -312,6 +314,14 @@ export class Planner {
     return this.#config.activePeers;
   }
 
+  /**
+   * Nodes that may own layer-2 addresses (selected by an L2Advertisement, Ready, not
+   * excluded), whether their speakers are up or not.
+   */
+  l2Nodes(): Set<string> {
+    return this.#config.l2SelectedNodes();
+  }
+
   /** The node owning each layer-2 address in this speaker's view. */
   owner(ip: string): string | undefined {
     return this.#entries.get(ip)?.owner;
@@ -411,7 +421,8 @@ export class Planner {
       return;
     }
     if (!changed) return;
-    // Only this node's place in each ranking can change: no full evaluation.
+    // Only this node's place in each ranking can change: no full evaluation, and an election
+    // only where the owner changes.
     for (const e of this.#entries.values()) {
       if (this.#dirtyFull.has(e.ip)) continue;
       const { candidate, score } = candidacy(this.#config, e.matches, name);
@@ -425,7 +436,10 @@ export class Planner {
         ranking.sort(compareRanked);
       }
       e.ranking = ranking;
-      this.#dirtyElect.add(e.ip);
+      // Only an address whose owner changes needs an election: a node that goes away and did
+      // not own it, or that comes back below its owner, changes nothing else.
+      if (!this.#dirtyElect.has(e.ip) && electOwner(ranking, this.#isUp) !== e.owner)
+        this.#dirtyElect.add(e.ip);
     }
   }
 
@@ -515,7 +529,7 @@ export class Planner {
 
   #elect(e: Entry): void {
     const previous = e.owner;
-    const owner = electOwner(e.ranking, (n) => n === this.self || this.#up.has(n));
+    const owner = electOwner(e.ranking, this.#isUp);
     this.#setOwner(e, owner);
     const was = this.#l2Owned.get(e.ip);
     let own = false;

@@ -119,6 +119,61 @@ describe('Speaker', () => {
     expect(h.l2.owned.length).toBeGreaterThan(10); // node3's share too
   });
 
+  it('a cluster starting: waits for the speakers of nodes that published no SpeakerStatus yet', async () => {
+    const h = harness('node1', { settleMs: 2000 });
+    const record = (n: string, i: number) => ({
+      node: n,
+      memberAddress: `192.0.2.${11 + i}`,
+      memberPort: 7947,
+      hardwareAddresses: [],
+    });
+    // The first speaker up: only its own SpeakerStatus exists.
+    h.speaker.speakersChanged([record('node1', 0)]);
+    addMany(h);
+    h.speaker.synced();
+    await h.clock.advance(500);
+    expect(h.speaker.settled).toBe(false); // node2 and node3 may own addresses: their speakers are coming
+    expect(h.l2.owned).toEqual([]);
+    h.speaker.speakersChanged(NODES.map(record));
+    await h.clock.advance(500);
+    expect(h.speaker.settled).toBe(false); // published, not heard from yet
+    h.allAlive();
+    await h.clock.advance(10);
+    expect(h.speaker.settled).toBe(true);
+    const mine = h.l2.owned;
+    expect(mine.length).toBeGreaterThan(5);
+    expect(mine.length).toBeLessThan(25); // its share only: nothing to hand over later
+  });
+
+  it('a node that cannot own layer-2 addresses is not waited for; one that never starts a speaker only until settleMs', async () => {
+    const h = harness('node1', { settleMs: 2000 });
+    h.speaker.speakersChanged([
+      { node: 'node1', memberAddress: '192.0.2.11', memberPort: 7947, hardwareAddresses: [] },
+      { node: 'node2', memberAddress: '192.0.2.12', memberPort: 7947, hardwareAddresses: [] },
+    ]);
+    addMany(h);
+    h.speaker.synced();
+    h.speaker.memberChanged('node2', 'alive', h.clock.now());
+    h.speaker.quorumChanged({ hasQuorum: true, reachable: 2, total: 2 });
+    await h.clock.advance(10);
+    expect(h.speaker.settled).toBe(false); // node3: Ready, selected, no speaker yet
+    h.speaker.nodeChanged(nodeObject('node3', { ipv4: '192.0.2.13', ready: false }));
+    await h.clock.advance(10);
+    expect(h.speaker.settled).toBe(true); // node3 NotReady: it cannot own anything
+
+    const late = harness('node1', { settleMs: 2000 });
+    late.speaker.speakersChanged([
+      { node: 'node1', memberAddress: '192.0.2.11', memberPort: 7947, hardwareAddresses: [] },
+    ]);
+    addMany(late);
+    late.speaker.synced();
+    await late.clock.advance(1990);
+    expect(late.l2.owned).toEqual([]);
+    await late.clock.advance(20);
+    expect(late.speaker.settled).toBe(true);
+    expect(late.l2.owned).toHaveLength(40); // alone after the wait: everything
+  });
+
   it('takes over the addresses of a speaker that dies, and gives them back', async () => {
     const h = harness();
     addMany(h);

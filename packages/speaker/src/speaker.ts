@@ -170,6 +170,7 @@ export class Speaker {
     this.#nodes.set(view.name, obj);
     this.planner.upsertNode(view);
     this.#updateMemberList();
+    this.#checkSettled();
     this.#schedule();
   }
 
@@ -179,11 +180,13 @@ export class Speaker {
     this.#nodes.delete(name);
     this.planner.deleteNode(name);
     this.#updateMemberList();
+    this.#checkSettled();
     this.#schedule();
   }
 
   configChanged(config: SpeakerConfig): void {
     this.planner.setConfig(config);
+    this.#checkSettled();
     this.#schedule();
   }
 
@@ -211,7 +214,10 @@ export class Speaker {
   /**
    * The failure detector runs (it needs the key from its Secret). Until it does, and until it
    * has heard from every speaker (or `settleMs` passed), no layer-2 address is claimed: a
-   * speaker that cannot see the others would otherwise claim them all.
+   * speaker that cannot see the others would otherwise claim them all. "Every speaker" includes
+   * the nodes that may own layer-2 addresses but have no SpeakerStatus yet: in a cluster that
+   * starts, the first speaker up would otherwise see itself alone, claim everything, and hand
+   * each address over again as the others appear.
    */
   membershipStarted(): void {
     if (this.#membershipRunning) return;
@@ -224,10 +230,8 @@ export class Speaker {
     this.#settleTimer = this.#o.clock.setTimer(this.#o.settleMs ?? 2000, () => {
       this.#settleTimer = undefined;
       if (!this.#settled) {
-        const silent = this.#memberList.filter(
-          (m) => m.name !== this.node && this.#stateOf(m.name) === 'unknown',
-        );
-        this.#log.warn({ event: 'settleTimeout', silent: silent.map((m) => m.name) });
+        const { silent, withoutSpeaker } = this.#awaited();
+        this.#log.warn({ event: 'settleTimeout', silent, withoutSpeaker });
         this.#settle();
       }
     });
@@ -343,7 +347,8 @@ export class Speaker {
 
   /** A BGP or BFD session changed state: refresh the status. */
   sessionsChanged(): void {
-    this.#offerStatus();
+    // A plan due in this turn offers the status itself, consistent with the member states.
+    if (!this.#scheduled) this.#offerStatus();
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -446,8 +451,25 @@ export class Speaker {
 
   #checkSettled(): void {
     if (this.#settled || !this.#synced || !this.#membershipRunning) return;
-    const waiting = this.#memberList.some((m) => m.name !== this.node && this.#stateOf(m.name) === 'unknown');
-    if (!waiting) this.#settle();
+    const { silent, withoutSpeaker } = this.#awaited();
+    if (silent.length === 0 && withoutSpeaker.length === 0) this.#settle();
+  }
+
+  /**
+   * What settling still waits for: speakers never heard from (`silent`), and nodes that may own
+   * layer-2 addresses but published no SpeakerStatus yet (`withoutSpeaker`).
+   */
+  #awaited(): { silent: string[]; withoutSpeaker: string[] } {
+    const silent: string[] = [];
+    const published = new Set<string>();
+    for (const m of this.#memberList) {
+      published.add(m.name);
+      if (m.name !== this.node && this.#stateOf(m.name) === 'unknown') silent.push(m.name);
+    }
+    const withoutSpeaker = [...this.planner.l2Nodes()]
+      .filter((n) => n !== this.node && !published.has(n))
+      .sort();
+    return { silent, withoutSpeaker };
   }
 
   #settle(): void {

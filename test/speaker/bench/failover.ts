@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const planning = [3, 20, 100].map((n) => measurePlannerCost(10_000, n));
   for (const p of planning)
     log(
-      `  ${p.nodes} nodes: speaker down ${p.memberDownMs.toFixed(1)} ms CPU, Node NotReady ${p.nodeNotReadyMs.toFixed(1)} ms`,
+      `  ${p.nodes} nodes: speaker down ${p.memberDownMs.toFixed(1)} ms CPU (${p.addressesMoved} addresses elected again), Node NotReady ${p.nodeNotReadyMs.toFixed(1)} ms (${p.nodeNotReadyElected}), one Service added ${p.serviceAddedMs.toFixed(1)} ms, initial plan ${p.initialPlanMs.toFixed(0)} ms`,
     );
 
   log('starting the cluster (emulator, controller, 3 speakers, FRR + BFD, BIRD)');

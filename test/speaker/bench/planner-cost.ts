@@ -12,6 +12,8 @@ export interface PlannerCost {
   memberDownMs: number;
   addressesMoved: number;
   nodeNotReadyMs: number;
+  /** Addresses elected again when the Node turns NotReady (0: they moved with the speaker). */
+  nodeNotReadyElected: number;
   serviceAddedMs: number;
 }
 
@@ -50,16 +52,26 @@ export function measurePlannerCost(services: number, nodes: number): PlannerCost
     addressesMoved = planner.plan().elected;
     planner.l2Owned();
   });
+  let nodeNotReadyElected = 0;
   const nodeNotReadyMs = cpuMs(() => {
     planner.upsertNode(nodeView('node2', { ready: false }));
-    planner.plan();
+    nodeNotReadyElected = planner.plan().elected;
   });
   const serviceAddedMs = cpuMs(() => {
     planner.upsertService(serviceView('default/new', ['10.3.255.254']));
     planner.upsertSlice(sliceView('default/new', names));
     planner.plan();
   });
-  return { services, nodes, initialPlanMs, memberDownMs, addressesMoved, nodeNotReadyMs, serviceAddedMs };
+  return {
+    services,
+    nodes,
+    initialPlanMs,
+    memberDownMs,
+    addressesMoved,
+    nodeNotReadyMs,
+    nodeNotReadyElected,
+    serviceAddedMs,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
