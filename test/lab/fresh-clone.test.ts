@@ -164,6 +164,10 @@ describe('npm run lab from a fresh clone', () => {
     const bgp = sample(status, 'web-bgp');
     expect(l2.mode).toBe('layer2');
     expect(bgp.mode).toBe('bgp');
+    // `lab up` returns once the speakers have settled: one node announces the layer-2 address
+    // (never two), every node advertises the BGP one.
+    expect(l2.announcedBy).toHaveLength(1);
+    expect(bgp.announcedBy).toEqual(['node1', 'node2', 'node3']);
     for (const svc of [l2, bgp]) {
       expect(kubectl.stdout).toMatch(
         new RegExp(`${svc.name}\\s+LoadBalancer\\s+\\S+\\s+${svc.ips[0]?.replaceAll('.', '\\.')}`),

@@ -48,6 +48,7 @@ import {
   sampleServices,
 } from './sample-config.js';
 import { collectLabStatus, type LabStatus } from './lab-status.js';
+import { unsettled, type SampleAddress } from './lab-settle.js';
 
 export interface LabUpOptions {
   readonly layout: LabLayout;
@@ -247,6 +248,10 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
           record.processes.push(
             recordOf(standIn.server, 'stand-in', node.name, standIn.server.argv, node.netns),
           );
+        }
+        // The speakers together, as a DaemonSet starts them: each waits (up to its --settle) to
+        // hear from the others before it claims layer-2 addresses.
+        for (const node of topo.nodes) {
           const argv = speakerArgv(cli, layout, node.name);
           const proc = await startSpeakerProcess(node.netns, argv, layout, node.name);
           record.processes.push(recordOf(proc, 'speaker', node.name, argv, node.netns));
@@ -259,7 +264,8 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
     await runStep(progress, 'sample Services answering from the client namespace', async () => {
       const client = topo.client;
       if (!client) throw new Error('the lab has no client namespace');
-      const ips = await assignedIPs(api);
+      const addresses = await sampleAddresses(api);
+      const ips = addresses.map((a) => a.ip);
       const last = new Map<string, string>();
       const answers = async (ip: string): Promise<boolean> => {
         const url = `http://${ip.includes(':') ? `[${ip}]` : ip}/`;
@@ -282,13 +288,18 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
           );
         await sleep(250);
       }
-      // The speakers write their SpeakerStatus at most every 2 s: wait for it, so that the
-      // status printed next says who announces what (not fatal if it lags).
-      await waitFor(() => announcedEverywhere(api, ips), {
-        timeoutMs: 10_000,
-        intervalMs: 250,
-        description: 'the speakers to report their announcements',
-      }).catch(() => undefined);
+      // Settled: the speakers agree (their SpeakerStatus, written at most every 2 s, lags
+      // them) and the client reaches each layer-2 address at the node announcing it, so that
+      // the status printed next says who announces what (lab-settle.ts).
+      const nodes = topo.nodes.map((n) => n.name);
+      const settleDeadline = performance.now() + 30_000;
+      for (;;) {
+        const problem = await unsettled(api, client, nodes, addresses);
+        if (problem === undefined) break;
+        if (performance.now() > settleDeadline)
+          throw new Error(`the speakers did not settle within 30s: ${problem}`);
+        await sleep(250);
+      }
     });
   } catch (err) {
     throw new LabError(
@@ -309,15 +320,19 @@ interface ServiceList {
   items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[];
 }
 
-async function assignedIPs(api: HttpKubeApi): Promise<string[]> {
+async function sampleAddresses(api: HttpKubeApi): Promise<SampleAddress[]> {
   const list = await api.request<ServiceList>({
     method: 'GET',
     path: `/api/v1/namespaces/${SAMPLE_NAMESPACE}/services`,
   });
-  return list.items
-    .filter((s) => sampleServices.some((e) => e.name === s.metadata.name))
-    .flatMap((s) => (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ''))
-    .filter(Boolean);
+  return list.items.flatMap((s) => {
+    const entry = sampleServices.find((e) => e.name === s.metadata.name);
+    if (!entry) return [];
+    return (s.status?.loadBalancer?.ingress ?? [])
+      .map((i) => i.ip ?? '')
+      .filter(Boolean)
+      .map((ip) => ({ ip, mode: entry.mode }));
+  });
 }
 
 async function allAssigned(api: HttpKubeApi): Promise<boolean> {
@@ -328,13 +343,4 @@ async function allAssigned(api: HttpKubeApi): Promise<boolean> {
   return sampleServices.every((e) =>
     list.items.some((s) => s.metadata.name === e.name && (s.status?.loadBalancer?.ingress ?? []).length > 0),
   );
-}
-
-async function announcedEverywhere(api: HttpKubeApi, ips: readonly string[]): Promise<boolean> {
-  const list = await api.request<{ items: { status?: { announcements?: { ip: string }[] } }[] }>({
-    method: 'GET',
-    path: '/apis/ironlb.io/v1beta1/speakerstatuses',
-  });
-  const announced = new Set(list.items.flatMap((s) => (s.status?.announcements ?? []).map((a) => a.ip)));
-  return ips.every((ip) => announced.has(ip));
 }
