@@ -15,6 +15,7 @@ import type {
   Informer,
   KubeApi,
   ReconcileResult,
+  StatusWriteResult,
   StatusWriter,
   Timer,
 } from '@ironlb/kube';
@@ -74,6 +75,12 @@ export class LeaderTerm {
   #stopped = false;
   /** The objects our writes returned, newer than the cache until the watch catches up. */
   readonly #written = new Map<string, Service>();
+  /**
+   * Keys whose status write is in flight, with the resourceVersions of the watch events that
+   * arrived meanwhile (`undefined`: a delete). The echo of our own write often arrives before the
+   * write's response; it is recognised when the response comes instead of being handled again.
+   */
+  readonly #inFlight = new Map<string, (string | undefined)[]>();
   readonly #aliasNoticed = new Set<string>();
   #countersSeen = -1;
 
@@ -144,6 +151,12 @@ export class LeaderTerm {
     if (written && obj && written.metadata.resourceVersion === obj.metadata.resourceVersion) {
       // The echo of our own write: the cache has caught up, nothing to do.
       this.#written.delete(key);
+      return;
+    }
+    const seen = this.#inFlight.get(key);
+    if (seen) {
+      // Decided when the write returns: our own echo, or a change to handle again.
+      seen.push(obj ? (obj.metadata.resourceVersion ?? '') : undefined);
       return;
     }
     this.#queue.add(key);
@@ -263,19 +276,32 @@ export class LeaderTerm {
     if (view?.handled && view.aliases.length > 0) this.#noticeAliases(before, view.aliases);
     const write = serviceWrite(before, result.outcome, { now: this.#c.clock.now(), usage: this.#usage });
     if (!write) return done;
-    const r = await this.#c.writer.writeStatus(
-      {
-        resource: serviceResource,
-        namespace: before.metadata.namespace,
-        name: before.metadata.name,
-        current: before,
-      },
-      write.status,
-      { annotations: write.annotations },
-    );
+    const seen: (string | undefined)[] = [];
+    this.#inFlight.set(key, seen);
+    let r: StatusWriteResult;
+    try {
+      r = await this.#c.writer.writeStatus(
+        {
+          resource: serviceResource,
+          namespace: before.metadata.namespace,
+          name: before.metadata.name,
+          current: before,
+        },
+        write.status,
+        { annotations: write.annotations },
+      );
+    } finally {
+      this.#inFlight.delete(key);
+    }
+    // A write that succeeded had `before` as precondition: the only version between it and the
+    // written one is ours, so an event carrying exactly that version is the echo.
+    const writtenRV = r.outcome === 'written' ? r.object.metadata?.resourceVersion : undefined;
+    const echoed = writtenRV !== undefined && seen.includes(writtenRV);
+    if (seen.some((rv) => rv === undefined || rv !== writtenRV)) this.#queue.add(key);
     switch (r.outcome) {
       case 'written': {
-        this.#written.set(key, r.object as Service);
+        if (echoed) this.#written.delete(key);
+        else this.#written.set(key, r.object as Service);
         for (const event of serviceEvents(before, result.outcome, this.#usage))
           this.#c.recorder.record(reference(before), event);
         return done;

@@ -5,11 +5,15 @@
 // default PATCH to JSON Patch, and turn timestamps into Date objects on list but not on watch.
 // This client keeps one keep-alive agent, sends the content type we choose, and returns the
 // JSON the server sent, so cached objects look the same whether they came from a list or a watch.
+// Watches (`watch()`) stream over their own agent, so that long-lived watch connections never
+// take a socket that requests wait for.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeTransportError } from './errors.js';
 import type { RuntimeMetrics } from './metrics.js';
+import { WatchLineDecoder } from './watch-stream.js';
+import type { KubeWatchApi, WatchHandle, WatchHandlers, WatchRequest } from './watch-stream.js';
 
 export const PatchType = {
   merge: 'application/merge-patch+json',
@@ -51,40 +55,76 @@ export interface HttpKubeApiOptions {
 
 interface Connection {
   url: URL;
+  /** The server URL's path without a trailing slash (usually empty). */
+  basePath: string;
   agent: http.Agent;
+  /** For watches: no socket limit, never shared with requests. */
+  watchAgent: http.Agent;
   transport: typeof http | typeof https;
 }
 
-export class HttpKubeApi implements KubeApi {
+/**
+ * An agent for one server with one set of TLS material, so every socket is interchangeable.
+ * Node's https.Agent keys its pool by a string made of the CA, certificate and key, built (and
+ * the buffers decoded) on every request; here the key is constant.
+ */
+class OneServerHttpsAgent extends https.Agent {
+  override getName(): string {
+    return 'apiserver';
+  }
+}
+
+export class HttpKubeApi implements KubeApi, KubeWatchApi {
   readonly #kc: KubeConfig;
   readonly #options: HttpKubeApiOptions;
   #connection?: Promise<Connection>;
+  #connected?: Connection;
   #auth?: { at: number; headers: Record<string, string> };
+  readonly #watches = new Set<http.ClientRequest>();
+  /** prom-client children per label set (looking them up by an object hashes the labels). */
+  readonly #requestCounters = new Map<string, { inc(): void }>();
+  readonly #requestTimers = new Map<string, { observe(v: number): void }>();
 
   constructor(kc: KubeConfig, options: HttpKubeApiOptions = {}) {
     this.#kc = kc;
     this.#options = options;
   }
 
-  /** Closes idle keep-alive connections. */
+  /** Closes idle keep-alive connections and open watches. */
   close(): void {
-    void this.#connection?.then((c) => c.agent.destroy()).catch(() => undefined);
+    for (const w of this.#watches) w.destroy();
+    this.#watches.clear();
+    void this.#connection
+      ?.then((c) => {
+        c.agent.destroy();
+        c.watchAgent.destroy();
+      })
+      .catch(() => undefined);
   }
 
   async #connect(): Promise<Connection> {
     const cluster = this.#kc.getCurrentCluster();
     if (!cluster) throw new KubeTransportError('the kubeconfig has no current cluster');
     const url = new URL(cluster.server);
+    const basePath = url.pathname.replace(/\/$/, '');
     const tls: https.RequestOptions = {};
     await this.#kc.applyToHTTPSOptions(tls);
     const common = { keepAlive: true, maxSockets: this.#options.maxSockets ?? 16 };
+    const transport = url.protocol === 'https:' ? https : http;
     if (cluster.proxyUrl) {
       // Proxies: use client-node's own agent (no keep-alive across requests).
-      return { url, agent: tls.agent as http.Agent, transport: url.protocol === 'https:' ? https : http };
+      const agent = tls.agent as http.Agent;
+      return { url, basePath, agent, watchAgent: agent, transport };
     }
-    if (url.protocol === 'http:') return { url, agent: new http.Agent(common), transport: http };
-    const agent = new https.Agent({
-      ...common,
+    if (url.protocol === 'http:')
+      return {
+        url,
+        basePath,
+        agent: new http.Agent(common),
+        watchAgent: new http.Agent({ keepAlive: true }),
+        transport,
+      };
+    const tlsOptions = {
       ca: tls.ca,
       cert: tls.cert,
       key: tls.key,
@@ -92,8 +132,21 @@ export class HttpKubeApi implements KubeApi {
       passphrase: tls.passphrase,
       servername: tls.servername,
       ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
-    });
-    return { url, agent, transport: https };
+    };
+    return {
+      url,
+      basePath,
+      agent: new OneServerHttpsAgent({ ...common, ...tlsOptions }),
+      watchAgent: new OneServerHttpsAgent({ keepAlive: true, ...tlsOptions }),
+      transport,
+    };
+  }
+
+  async #getConnection(): Promise<Connection> {
+    if (this.#connected) return this.#connected;
+    this.#connection ??= this.#connect();
+    this.#connected = await this.#connection;
+    return this.#connected;
   }
 
   /** Authentication headers; credentials may rotate, so they are asked again after a while. */
@@ -111,8 +164,7 @@ export class HttpKubeApi implements KubeApi {
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
-    this.#connection ??= this.#connect();
-    const conn = await this.#connection;
+    const conn = this.#connected ?? (await this.#getConnection());
     const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#credentials()) };
     if (this.#options.userAgent) headers['User-Agent'] = this.#options.userAgent;
     let payload: string | undefined;
@@ -121,19 +173,12 @@ export class HttpKubeApi implements KubeApi {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
-    const search = new URLSearchParams();
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) search.set(k, String(v));
-    const basePath = conn.url.pathname.replace(/\/$/, '');
-    const path = `${basePath}${req.path}${search.size > 0 ? `?${search}` : ''}`;
+    const path = conn.basePath + req.path + queryString(req.query);
     const started = performance.now();
     const timeoutMs = req.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
-    const metrics = this.#options.metrics;
 
     return new Promise<T>((resolve, reject) => {
-      const done = (code: number) => {
-        metrics?.apiRequests.inc({ method: req.method, code: String(code) });
-        metrics?.apiRequestDuration.observe({ method: req.method }, (performance.now() - started) / 1000);
-      };
+      const done = (code: number) => this.#observe(req.method, code, started);
       const r = conn.transport.request(
         {
           protocol: conn.url.protocol,
@@ -165,16 +210,7 @@ export class HttpKubeApi implements KubeApi {
                 );
             }
             if (status >= 200 && status < 300) return resolve(body as T);
-            const st = (body ?? {}) as { reason?: string; message?: string };
-            reject(
-              new KubeApiError({
-                statusCode: status,
-                reason: st.reason ?? http.STATUS_CODES[status] ?? 'Unknown',
-                message: st.message ?? text.slice(0, 200),
-                method: req.method,
-                path: req.path,
-              }),
-            );
+            reject(apiError(req.method, req.path, status, text));
           });
         },
       );
@@ -188,4 +224,129 @@ export class HttpKubeApi implements KubeApi {
       r.end(payload);
     });
   }
+
+  #observe(method: string, code: number, started: number): void {
+    const metrics = this.#options.metrics;
+    if (!metrics) return;
+    const key = `${method} ${code}`;
+    let counter = this.#requestCounters.get(key);
+    if (!counter) {
+      counter = metrics.apiRequests.labels({ method, code: String(code) });
+      this.#requestCounters.set(key, counter);
+    }
+    counter.inc();
+    let timer = this.#requestTimers.get(method);
+    if (!timer) {
+      timer = metrics.apiRequestDuration.labels({ method });
+      this.#requestTimers.set(method, timer);
+    }
+    timer.observe((performance.now() - started) / 1000);
+  }
+
+  /**
+   * Opens a watch (`GET <path>?watch=true&...`) and streams its events to `handlers` as they
+   * arrive. TCP keep-alive is set on the socket, so a dead peer is noticed.
+   */
+  watch(req: WatchRequest, handlers: WatchHandlers): WatchHandle {
+    let closed = false;
+    let request: http.ClientRequest | undefined;
+    const finish = (err?: unknown) => {
+      if (closed) return;
+      closed = true;
+      if (request) {
+        this.#watches.delete(request);
+        request.destroy();
+      }
+      handlers.onClose(err);
+    };
+    const transportError = (err: Error) =>
+      new KubeTransportError(`watch ${req.path}: ${err.message}`, { cause: err });
+    const open = async () => {
+      const conn = this.#connected ?? (await this.#getConnection());
+      const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#credentials()) };
+      if (this.#options.userAgent) headers['User-Agent'] = this.#options.userAgent;
+      if (closed) return;
+      const path = conn.basePath + req.path + queryString({ ...req.query, watch: true });
+      const r = conn.transport.request(
+        {
+          protocol: conn.url.protocol,
+          hostname: conn.url.hostname,
+          port: conn.url.port,
+          method: 'GET',
+          path,
+          headers,
+          agent: conn.watchAgent,
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          res.setEncoding('utf8');
+          if (status !== 200) {
+            let text = '';
+            res.on('data', (c: string) => (text += c));
+            res.on('end', () => finish(apiError('GET', req.path, status, text)));
+            res.on('error', (err) => finish(transportError(err)));
+            return;
+          }
+          res.socket?.setKeepAlive(true, 30_000);
+          handlers.onOpen?.();
+          const decoder = new WatchLineDecoder(handlers);
+          res.on('data', (chunk: string) => {
+            if (!closed) decoder.push(chunk);
+          });
+          res.on('end', () => {
+            if (closed) return;
+            decoder.end();
+            finish();
+          });
+          res.on('error', (err) => finish(transportError(err)));
+          res.on('close', () => {
+            if (!res.complete) finish(transportError(new Error('the watch stream was cut')));
+          });
+        },
+      );
+      request = r;
+      this.#watches.add(r);
+      r.on('error', (err) => finish(transportError(err)));
+      r.end();
+    };
+    open().catch((err: unknown) => finish(err));
+    return {
+      close: () => {
+        if (closed) return;
+        closed = true;
+        if (request) {
+          this.#watches.delete(request);
+          request.destroy();
+        }
+      },
+    };
+  }
+}
+
+/** `?a=1&b=x` from the defined values, or `''`. */
+function queryString(query: ApiRequest['query']): string {
+  if (!query) return '';
+  let out = '';
+  for (const k in query) {
+    const v = query[k];
+    if (v === undefined) continue;
+    out += `${out === '' ? '?' : '&'}${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
+  }
+  return out;
+}
+
+function apiError(method: string, path: string, status: number, text: string): KubeApiError {
+  let st: { reason?: string; message?: string } = {};
+  try {
+    st = (text ? JSON.parse(text) : {}) as typeof st;
+  } catch {
+    // not a Status: the text is the message
+  }
+  return new KubeApiError({
+    statusCode: status,
+    reason: st.reason ?? http.STATUS_CODES[status] ?? 'Unknown',
+    message: st.message ?? text.slice(0, 200),
+    method,
+    path,
+  });
 }

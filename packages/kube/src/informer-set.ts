@@ -7,7 +7,7 @@ import type { KubeObject, ResourceType } from './resource.js';
 
 export type InformerSetOptions = Omit<
   InformerOptions,
-  'resource' | 'namespace' | 'labelSelector' | 'fieldSelector'
+  'resource' | 'namespace' | 'labelSelector' | 'fieldSelector' | 'transform'
 >;
 
 export class InformerSet {
@@ -22,7 +22,10 @@ export class InformerSet {
   /** Creates an informer of `resource` in this set (started with the set, or at once if it already is). */
   informer<T extends KubeObject>(
     resource: ResourceType,
-    options: Pick<InformerOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'resyncPeriodMs'> = {},
+    options: Pick<
+      InformerOptions,
+      'namespace' | 'labelSelector' | 'fieldSelector' | 'resyncPeriodMs' | 'transform'
+    > = {},
   ): ApiInformer<T> {
     const inf = new ApiInformer<T>({ ...this.#common, ...options, resource });
     this.#informers.push(inf as unknown as ApiInformer<KubeObject>);

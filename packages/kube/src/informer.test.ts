@@ -127,6 +127,45 @@ describe('ApiInformer', () => {
     expect(errors).toBe(5);
   });
 
+  it('relists at once when a watch is answered 410 Gone (no backoff, not an error)', async () => {
+    const { server, informer, log, metrics } = await setup({ backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    server.put(svc('a'));
+    informer.start();
+    await informer.waitForSync();
+    server.failWatches = { count: 1, status: 410 };
+    server.dropWatches();
+    server.put(svc('b'));
+    await until(() => log.includes('add b'), 'the relist');
+    expect((await metrics.informerRelists.get()).values[0]?.value).toBe(2);
+    expect((await metrics.informerErrors.get()).values).toEqual([]);
+  });
+
+  it('caches what transform returns, for lists and watch events alike', async () => {
+    const server = await new StubApiServer('/api/v1/services', 'Service').start();
+    servers.push(server);
+    const kc = server.kubeConfig();
+    const informer = new ApiInformer<Svc>({
+      kubeConfig: kc,
+      api: new HttpKubeApi(kc),
+      resource: coreResources.services,
+      transform: (o) => ({ metadata: o.metadata, spec: { n: ((o as Svc).spec?.n ?? 0) * 10 } }) as Svc,
+    });
+    informers.push(informer);
+    server.put(svc('a', 1));
+    informer.start();
+    await informer.waitForSync();
+    expect(informer.get('shop/a')).toEqual({
+      metadata: expect.objectContaining({ name: 'a' }),
+      spec: { n: 10 },
+    });
+    server.put(svc('b', 2));
+    await until(() => informer.size === 2, 'the watch event');
+    expect(informer.get('shop/b')).toEqual({
+      metadata: expect.objectContaining({ name: 'b' }),
+      spec: { n: 20 },
+    });
+  });
+
   it('stop() stops watching and does not restart', async () => {
     const { server, informer } = await setup();
     informer.start();

@@ -1,25 +1,32 @@
 // Informers: a typed cache of one resource kept current by list + watch, with handlers.
 //
-// Built on client-node 1.x ListWatch (the machinery behind makeInformer), which lists, watches
-// from the list's resourceVersion, rewatches on a clean server close and relists after
-// 410 Gone. What it does not do, this wrapper adds:
-// - restart with exponential backoff after any other error (ListWatch stops for good);
+// The reflector loop of client-go (and client-node's ListWatch, whose behaviour it keeps), on
+// our own HTTP client:
+// - list (paged, plain JSON through the KubeApi), then watch from the list's resourceVersion;
+// - on a clean server close, watch again from the last resourceVersion seen (no relist);
+// - on 410 Gone (an HTTP answer or an ERROR event), relist: objects missing from the new list
+//   are delivered as deletes, changed ones as updates, unchanged ones not at all;
+// - after any other error, restart with exponential backoff (from the last resourceVersion);
 // - a `synced` signal (first list processed and watch connected);
 // - handlers that receive the old object on update, and are isolated from each other's throws;
 // - optional periodic resync (every cached object delivered again as an update);
-// - lists as plain JSON through HttpKubeApi, paginated, so list and watch objects look alike
-//   (ListWatch's own list goes through the typed API, which turns timestamps into Dates).
-import { ListWatch, Watch } from '@kubernetes/client-node';
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+// - an optional `transform` that turns each object, as it arrives, into what is cached (a
+//   projection keeps only the fields a controller reads, so the cache holds less).
+// Watch events are decoded line by line straight from the response text (watch-stream.ts).
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { HttpKubeApi } from './api-client.js';
 import type { KubeApi } from './api-client.js';
 import { systemClock } from './clock.js';
 import type { Clock, Timer } from './clock.js';
+import { isKubeApiError } from './errors.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { PerKeyBackoff } from './rate-limit.js';
 import type { BackoffOptions } from './rate-limit.js';
 import { apiVersionOf, objectKey, resourcePath } from './resource.js';
 import type { KubeObject, ResourceType } from './resource.js';
+import { isWatchApi } from './watch-stream.js';
+import type { KubeWatchApi, WatchEvent, WatchHandle } from './watch-stream.js';
 
 export interface InformerHandlers<T> {
   onAdd?(obj: T): void;
@@ -49,6 +56,7 @@ export interface Informer<T extends KubeObject> {
 
 export interface InformerOptions {
   kubeConfig: KubeConfig;
+  /** Lists go through it; so do watches when it can open them (HttpKubeApi), else a client of kubeConfig. */
   api: KubeApi;
   resource: ResourceType;
   /** Watch one namespace only (namespaced kinds). */
@@ -61,6 +69,12 @@ export interface InformerOptions {
   resyncPeriodMs?: number;
   /** Delay between restarts after errors (default 200 ms doubling up to 30 s). */
   backoff?: BackoffOptions;
+  /**
+   * Turns each object from a list or watch into the cached one (default: kept as sent). It
+   * must keep `metadata.name`, `namespace` and `resourceVersion`, and may return the object
+   * it is given, changed.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
   clock?: Clock;
   logger?: Logger;
   metrics?: RuntimeMetrics;
@@ -69,8 +83,6 @@ export interface InformerOptions {
 interface ListBody {
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubeObject[];
-  kind?: string;
-  apiVersion?: string;
 }
 
 export class ApiInformer<T extends KubeObject> implements Informer<T> {
@@ -79,17 +91,30 @@ export class ApiInformer<T extends KubeObject> implements Informer<T> {
   readonly #clock: Clock;
   readonly #logger?: Logger;
   readonly #label: string;
+  readonly #path: string;
   readonly #cache = new Map<string, T>();
   readonly #handlers = new Set<InformerHandlers<T>>();
   readonly #backoff: PerKeyBackoff<'restart'>;
-  readonly #lw: ListWatch<KubernetesObject>;
+  readonly #transform: (obj: KubeObject) => KubeObject;
+  #watchApi?: KubeWatchApi;
+  /** An HTTP client made from kubeConfig when `api` cannot watch; closed on stop. */
+  #ownClient?: HttpKubeApi;
+  #metricChildren?: {
+    add: { inc(): void };
+    update: { inc(): void };
+    delete: { inc(): void };
+    objects: { set(v: number): void };
+  };
 
   #started = false;
   #stopped = false;
   #synced = false;
   #syncWaiters: (() => void)[] = [];
-  #listedThisAttempt = false;
-  #failedThisAttempt = false;
+  /** The last resourceVersion seen; `''` means the next attempt lists. */
+  #resourceVersion = '';
+  /** Counts attempts, so callbacks of an abandoned attempt are ignored. */
+  #attemptId = 0;
+  #watch?: WatchHandle;
   #restartTimer?: Timer;
   #resyncTimer?: Timer;
 
@@ -102,19 +127,18 @@ export class ApiInformer<T extends KubeObject> implements Informer<T> {
       : options.resource.plural;
     this.#logger = options.logger?.child({ component: 'informer', resource: this.#label });
     this.#backoff = new PerKeyBackoff(options.backoff ?? { baseMs: 200, maxMs: 30_000 });
-    const path = resourcePath(options.resource, { namespace: options.namespace });
-    this.#lw = new ListWatch<KubernetesObject>(
-      path,
-      new Watch(options.kubeConfig),
-      () => this.#list(),
-      false,
-      options.labelSelector,
-      options.fieldSelector,
-    );
-    this.#lw.on('add', (obj) => this.#onAdd(obj as T));
-    this.#lw.on('update', (obj) => this.#onUpdate(obj as T));
-    this.#lw.on('delete', (obj) => this.#onDelete(obj as T));
-    this.#lw.on('error', (err) => this.#onError(err));
+    this.#path = resourcePath(options.resource, { namespace: options.namespace });
+    this.#transform = options.transform ?? ((o) => o);
+    const m = options.metrics;
+    if (m) {
+      const resource = this.#label;
+      this.#metricChildren = {
+        add: m.informerEvents.labels({ resource, type: 'add' }),
+        update: m.informerEvents.labels({ resource, type: 'update' }),
+        delete: m.informerEvents.labels({ resource, type: 'delete' }),
+        objects: m.informerObjects.labels({ resource }),
+      };
+    }
   }
 
   get size(): number {
@@ -168,24 +192,71 @@ export class ApiInformer<T extends KubeObject> implements Informer<T> {
   /** Stops watching. The cache stays readable. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#attemptId++;
     this.#restartTimer?.cancel();
     this.#resyncTimer?.cancel();
-    await this.#lw.stop();
+    this.#watch?.close();
+    this.#watch = undefined;
+    this.#ownClient?.close();
   }
 
+  /** One round: list when needed, then watch until the stream ends or fails. */
   async #attempt(): Promise<void> {
     if (this.#stopped) return;
-    this.#listedThisAttempt = false;
-    this.#failedThisAttempt = false;
-    try {
-      await this.#lw.start();
-    } catch (err) {
-      this.#onError(err);
-      return;
+    const id = ++this.#attemptId;
+    this.#watch?.close();
+    this.#watch = undefined;
+    if (this.#resourceVersion === '') {
+      let listed: { items: KubeObject[]; resourceVersion: string };
+      try {
+        listed = await this.#list();
+      } catch (err) {
+        if (id === this.#attemptId) this.#onError(err);
+        return;
+      }
+      if (id !== this.#attemptId) return;
+      this.#replace(listed.items);
+      this.#resourceVersion = listed.resourceVersion;
     }
-    if (this.#stopped || this.#failedThisAttempt) return;
-    if (!this.#synced && (this.#listedThisAttempt || this.#lw.latestResourceVersion() !== ''))
-      this.#markSynced();
+    const { labelSelector, fieldSelector } = this.#options;
+    this.#watch = this.#watcher().watch(
+      {
+        path: this.#path,
+        query: { resourceVersion: this.#resourceVersion, labelSelector, fieldSelector },
+      },
+      {
+        onOpen: () => {
+          if (id !== this.#attemptId) return;
+          this.#backoff.forget('restart');
+          if (!this.#synced) this.#markSynced();
+        },
+        onEvent: (ev) => {
+          if (id === this.#attemptId) this.#onEvent(ev);
+        },
+        onMalformed: (line) =>
+          this.#logger?.debug({ event: 'watchLineDropped', bytes: line.length }, 'not a watch event'),
+        onClose: (err) => {
+          if (id !== this.#attemptId || this.#stopped) return;
+          this.#watch = undefined;
+          if (err === undefined) return void this.#attempt();
+          if (isKubeApiError(err) && err.statusCode === 410) {
+            this.#resourceVersion = '';
+            return void this.#attempt();
+          }
+          this.#onError(err);
+        },
+      },
+    );
+  }
+
+  #watcher(): KubeWatchApi {
+    if (this.#watchApi) return this.#watchApi;
+    if (isWatchApi(this.#options.api)) this.#watchApi = this.#options.api;
+    else {
+      this.#ownClient = new HttpKubeApi(this.#options.kubeConfig);
+      this.#watchApi = this.#ownClient;
+    }
+    return this.#watchApi;
   }
 
   #markSynced(): void {
@@ -197,39 +268,91 @@ export class ApiInformer<T extends KubeObject> implements Informer<T> {
     for (const w of waiters) w();
   }
 
-  async #list(): Promise<KubernetesListObject<KubernetesObject>> {
-    const { api, resource, namespace, labelSelector, fieldSelector } = this.#options;
-    const path = resourcePath(resource, { namespace });
+  async #list(): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const { api, labelSelector, fieldSelector } = this.#options;
     const items: KubeObject[] = [];
     let resourceVersion = '';
     let cont: string | undefined;
-    const apiVersion = apiVersionOf(resource);
+    const apiVersion = apiVersionOf(this.resource);
+    const kind = this.resource.kind;
     do {
       const page = await api.request<ListBody>({
         method: 'GET',
-        path,
+        path: this.#path,
         query: { labelSelector, fieldSelector, limit: this.#options.pageSize ?? 500, continue: cont },
       });
       // List items come without apiVersion/kind; watch events carry them. Make them alike.
-      for (const item of page.items ?? []) items.push({ apiVersion, kind: resource.kind, ...item });
+      for (const item of page.items ?? []) items.push(this.#transform({ apiVersion, kind, ...item }));
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       cont = page.metadata?.continue || undefined;
     } while (cont);
-    this.#listedThisAttempt = true;
-    this.#backoff.forget('restart');
     this.#options.metrics?.informerRelists.inc({ resource: this.#label });
     this.#logger?.debug({ event: 'listed', objects: items.length, resourceVersion }, 'listed');
-    return {
-      apiVersion: 'v1',
-      kind: 'List',
-      metadata: { resourceVersion },
-      items: items as KubernetesObject[],
-    };
+    return { items, resourceVersion };
+  }
+
+  /** A fresh list: deletes for the objects gone, then adds and updates (same version: nothing). */
+  #replace(items: KubeObject[]): void {
+    const listed = new Set<string>();
+    for (const item of items) listed.add(objectKey(item));
+    for (const [key, old] of this.#cache) {
+      if (listed.has(key)) continue;
+      this.#cache.delete(key);
+      this.#count('delete');
+      this.#emit('onDelete', old);
+    }
+    for (const item of items) this.#upsert(item as T);
+  }
+
+  #onEvent(ev: WatchEvent): void {
+    switch (ev.type) {
+      case 'ADDED':
+      case 'MODIFIED':
+        this.#upsert(this.#transform(ev.object) as T);
+        break;
+      case 'DELETED':
+        this.#remove(this.#transform(ev.object) as T);
+        break;
+      case 'BOOKMARK':
+        break;
+      case 'ERROR':
+        // 410: the stream ends next; relist then. Other errors: the server closes or carries on.
+        if (ev.object.code === 410) this.#resourceVersion = '';
+        else
+          this.#logger?.debug(
+            { event: 'watchErrorEvent', code: ev.object.code, reason: ev.object.reason },
+            'watch ERROR event',
+          );
+        return;
+    }
+    this.#resourceVersion = ev.object.metadata?.resourceVersion ?? '';
+  }
+
+  #upsert(obj: T): void {
+    const key = objectKey(obj);
+    const old = this.#cache.get(key);
+    if (!old) {
+      this.#cache.set(key, obj);
+      this.#count('add');
+      this.#emit('onAdd', obj);
+      return;
+    }
+    const rv = old.metadata?.resourceVersion;
+    if (rv !== undefined && rv !== null && rv === obj.metadata?.resourceVersion) return;
+    this.#cache.set(key, obj);
+    this.#count('update');
+    this.#emit('onUpdate', old, obj);
+  }
+
+  #remove(obj: T): void {
+    const key = objectKey(obj);
+    this.#cache.delete(key);
+    this.#count('delete');
+    this.#emit('onDelete', obj);
   }
 
   #onError(err: unknown): void {
-    if (this.#stopped) return; // ListWatch reports its own abort when stopped
-    this.#failedThisAttempt = true;
+    if (this.#stopped) return;
     const delay = this.#backoff.next('restart');
     this.#options.metrics?.informerErrors.inc({ resource: this.#label });
     this.#logger?.warn(
@@ -240,36 +363,11 @@ export class ApiInformer<T extends KubeObject> implements Informer<T> {
     this.#restartTimer = this.#clock.setTimer(delay, () => void this.#attempt());
   }
 
-  #onAdd(obj: T): void {
-    const key = objectKey(obj);
-    const old = this.#cache.get(key);
-    this.#cache.set(key, obj);
-    this.#count('add');
-    // Both caches are fed by the same callbacks, so `old` is expected to be absent; if it is
-    // not, the handlers still see a consistent old -> new transition.
-    if (old) this.#emit('onUpdate', old, obj);
-    else this.#emit('onAdd', obj);
-  }
-
-  #onUpdate(obj: T): void {
-    const key = objectKey(obj);
-    const old = this.#cache.get(key) ?? obj;
-    this.#cache.set(key, obj);
-    this.#count('update');
-    this.#emit('onUpdate', old, obj);
-  }
-
-  #onDelete(obj: T): void {
-    const key = objectKey(obj);
-    const old = this.#cache.get(key);
-    this.#cache.delete(key);
-    this.#count('delete');
-    this.#emit('onDelete', obj ?? old);
-  }
-
-  #count(type: string): void {
-    this.#options.metrics?.informerEvents.inc({ resource: this.#label, type });
-    this.#options.metrics?.informerObjects.set({ resource: this.#label }, this.#cache.size);
+  #count(type: 'add' | 'update' | 'delete'): void {
+    const c = this.#metricChildren;
+    if (!c) return;
+    c[type].inc();
+    c.objects.set(this.#cache.size);
   }
 
   #emit(kind: 'onAdd' | 'onDelete', obj: T): void;
