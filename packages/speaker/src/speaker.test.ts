@@ -145,6 +145,27 @@ describe('Speaker', () => {
     expect(mine.length).toBeLessThan(25); // its share only: nothing to hand over later
   });
 
+  it('joining a running cluster: a node without a speaker is not waited for once another speaker is Ready', async () => {
+    const h = harness('node2', { settleMs: 2000 });
+    const record = (n: string, i: number, ready: boolean) => ({
+      node: n,
+      memberAddress: `192.0.2.${11 + i}`,
+      memberPort: 7947,
+      hardwareAddresses: [],
+      ready,
+    });
+    // node1 runs and is Ready; node3 has no speaker yet.
+    h.speaker.speakersChanged([record('node1', 0, true), record('node2', 1, false)]);
+    addMany(h);
+    h.speaker.synced();
+    h.speaker.memberChanged('node1', 'alive', h.clock.now());
+    h.speaker.quorumChanged({ hasQuorum: true, reachable: 2, total: 2 });
+    await h.clock.advance(10);
+    // node1 lets go of node2's addresses as soon as it hears node2: claim them now.
+    expect(h.speaker.settled).toBe(true);
+    expect(h.l2.owned.length).toBeGreaterThan(5);
+  });
+
   it('a node that cannot own layer-2 addresses is not waited for; one that never starts a speaker only until settleMs', async () => {
     const h = harness('node1', { settleMs: 2000 });
     h.speaker.speakersChanged([

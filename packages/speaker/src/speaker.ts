@@ -40,6 +40,8 @@ export interface SpeakerRecord {
   readonly memberAddress?: string;
   readonly memberPort?: number;
   readonly hardwareAddresses: readonly string[];
+  /** Its status says Ready (it has settled, in this run or in a previous one). */
+  readonly ready?: boolean;
 }
 
 export interface SpeakerOptions {
@@ -199,6 +201,7 @@ export class Speaker {
       for (const mac of r.hardwareAddresses) this.#macOwners.set(mac.toLowerCase(), r.node);
     }
     this.#updateMemberList();
+    this.#checkSettled();
     this.#schedule();
   }
 
@@ -214,10 +217,12 @@ export class Speaker {
   /**
    * The failure detector runs (it needs the key from its Secret). Until it does, and until it
    * has heard from every speaker (or `settleMs` passed), no layer-2 address is claimed: a
-   * speaker that cannot see the others would otherwise claim them all. "Every speaker" includes
-   * the nodes that may own layer-2 addresses but have no SpeakerStatus yet: in a cluster that
-   * starts, the first speaker up would otherwise see itself alone, claim everything, and hand
-   * each address over again as the others appear.
+   * speaker that cannot see the others would otherwise claim them all. While no other speaker
+   * is Ready (a cluster starting), "every speaker" includes the nodes that may own layer-2
+   * addresses but have no SpeakerStatus yet: the first speaker up would otherwise see itself
+   * alone, claim everything, and hand each address over again as the others appear. Once a
+   * speaker is Ready, such nodes are late: a newcomer does not wait for them (the Ready ones
+   * let go of its addresses as soon as they hear it, so waiting would leave them unowned).
    */
   membershipStarted(): void {
     if (this.#membershipRunning) return;
@@ -456,8 +461,9 @@ export class Speaker {
   }
 
   /**
-   * What settling still waits for: speakers never heard from (`silent`), and nodes that may own
-   * layer-2 addresses but published no SpeakerStatus yet (`withoutSpeaker`).
+   * What settling still waits for: speakers never heard from (`silent`), and, while no other
+   * speaker is Ready, nodes that may own layer-2 addresses but published no SpeakerStatus yet
+   * (`withoutSpeaker`).
    */
   #awaited(): { silent: string[]; withoutSpeaker: string[] } {
     const silent: string[] = [];
@@ -466,9 +472,11 @@ export class Speaker {
       published.add(m.name);
       if (m.name !== this.node && this.#stateOf(m.name) === 'unknown') silent.push(m.name);
     }
-    const withoutSpeaker = [...this.planner.l2Nodes()]
-      .filter((n) => n !== this.node && !published.has(n))
-      .sort();
+    let starting = true;
+    for (const r of this.#speakers.values()) if (r.node !== this.node && r.ready) starting = false;
+    const withoutSpeaker = starting
+      ? [...this.planner.l2Nodes()].filter((n) => n !== this.node && !published.has(n)).sort()
+      : [];
     return { silent, withoutSpeaker };
   }
 

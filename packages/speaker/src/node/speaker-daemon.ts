@@ -495,6 +495,7 @@ export class SpeakerDaemon {
         ...(spec.memberAddress ? { memberAddress: spec.memberAddress } : {}),
         ...(spec.memberPort ? { memberPort: spec.memberPort } : {}),
         hardwareAddresses: spec.hardwareAddresses ?? [],
+        ready: s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       });
     }
     this.speaker.speakersChanged(records);
