@@ -312,11 +312,18 @@ export class SpeakerCluster {
     }
   }
 
-  /** A speaker's Prometheus metrics (curl inside its namespace). */
+  /**
+   * A speaker's Prometheus metrics (curl inside its namespace). Throws when /metrics does not
+   * answer 200: a metric read as 0 from an error page would look like a counter that never moved.
+   */
   async metrics(node: string): Promise<string> {
     const r = await curl(this.topo.node(node).netns, `http://127.0.0.1:${METRICS_PORT}/metrics`, {
       maxTimeS: 5,
     });
+    if (!r.ok)
+      throw new Error(
+        `${node}: GET /metrics answered ${r.status || 'nothing'} (curl exit ${r.exitCode} ${r.error}): ${r.body.slice(0, 300)}`,
+      );
     return r.body;
   }
 
