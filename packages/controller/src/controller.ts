@@ -33,6 +33,7 @@ import { type ControllerMetrics, createControllerMetrics } from './controller-me
 import { LeaderTerm } from './leader-term.js';
 import { type ConfigListName, configResources, namespaces, services } from './resources.js';
 import { type ClassFilter, defaultClassFilter } from './service-adapter.js';
+import { projectService } from './service-projection.js';
 import type { Namespace, Service } from './service-types.js';
 
 export interface ControllerOptions {
@@ -129,7 +130,9 @@ export class Controller {
       logger: options.logger,
       metrics: this.metrics,
     });
-    this.#services = this.#informers.informer<Service & KubeObject>(services);
+    this.#services = this.#informers.informer<Service & KubeObject>(services, {
+      transform: projectService,
+    });
     this.#namespaces = this.#informers.informer<Namespace & KubeObject>(namespaces);
     this.#config = Object.fromEntries(
       Object.entries(configResources).map(([list, type]) => [list, this.#informers.informer(type)]),

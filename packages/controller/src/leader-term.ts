@@ -30,6 +30,7 @@ import type { ControllerMetrics } from './controller-metrics.js';
 import { reconcileService } from './reconcile-service.js';
 import { type ConfigListName, services as serviceResource } from './resources.js';
 import { type AliasUse, type ClassFilter, readService } from './service-adapter.js';
+import { projectService } from './service-projection.js';
 import { type UsageOf, serviceEvents, serviceWrite } from './service-status.js';
 import type { Namespace, Service } from './service-types.js';
 
@@ -301,7 +302,7 @@ export class LeaderTerm {
     switch (r.outcome) {
       case 'written': {
         if (echoed) this.#written.delete(key);
-        else this.#written.set(key, r.object as Service);
+        else this.#written.set(key, projectService(r.object));
         for (const event of serviceEvents(before, result.outcome, this.#usage))
           this.#c.recorder.record(reference(before), event);
         return done;

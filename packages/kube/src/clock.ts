@@ -45,7 +45,16 @@ export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+let lastSecond = Number.NaN;
+let lastKubeTime = '';
+
 /** Kubernetes Time (metav1.Time): RFC 3339 in whole seconds. */
 export function kubeTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Called for every condition written; the text changes once a second.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastKubeTime = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastKubeTime;
 }

@@ -51,6 +51,35 @@ describe('ApiStatusWriter', () => {
     expect(api.requests).toEqual([]);
   });
 
+  it('removing an annotation from an object without annotations is a no-op', async () => {
+    const api = new FakeKubeApi();
+    const w = new ApiStatusWriter({ api });
+    const current = svc('5', ingress);
+    const r = await w.writeStatus(
+      { resource: coreResources.services, namespace: 'shop', name: 'web', current },
+      ingress,
+      { annotations: { 'ironlb.io/ip-allocated-from-pool': null } },
+    );
+    expect(r.outcome).toBe('unchanged');
+    expect(api.requests).toEqual([]);
+  });
+
+  it('remembers what it wrote, not the whole object the server returned', async () => {
+    const returned = { ...svc('2', ingress), spec: { big: 'x'.repeat(1000) } };
+    const api = new FakeKubeApi(() => returned);
+    const w = new ApiStatusWriter({ api });
+    const target = {
+      resource: coreResources.services,
+      namespace: 'shop',
+      name: 'web',
+      current: svc('1', { loadBalancer: {} }),
+    };
+    expect((await w.writeStatus(target, ingress)).outcome).toBe('written');
+    // The caller's copy is still the old one: compared against what was written, no request.
+    expect((await w.writeStatus(target, ingress)).outcome).toBe('unchanged');
+    expect(api.requests).toHaveLength(1);
+  });
+
   it('reads the object when no current copy is given; 404 is notFound', async () => {
     const api = new FakeKubeApi((req) => {
       throw apiError(404, 'NotFound', req);

@@ -70,9 +70,9 @@ export interface ApiStatusWriterOptions {
   conflictRetries?: number;
   /**
    * How many of its own writes the writer remembers for callers whose cache has not caught up
-   * yet (default 20,000; the oldest are forgotten first). Each holds the object the server
-   * returned, so a controller that writes many objects and whose cache catches up quickly can
-   * keep this small.
+   * yet (default 20,000; the oldest are forgotten first). Each holds the status, annotations
+   * and resourceVersion the server returned, so a controller that writes many objects and
+   * whose cache catches up quickly can keep this small.
    */
   rememberWrites?: number;
   metrics?: RuntimeMetrics;
@@ -80,8 +80,8 @@ export interface ApiStatusWriterOptions {
 }
 
 /**
- * What this writer last wrote to an object: the resourceVersion it wrote over and the object
- * the server returned. A caller whose cached copy is still the old version (its informer has
+ * What this writer last wrote to an object: the resourceVersion it wrote over and what the
+ * server returned (resourceVersion, annotations, status). A caller whose cached copy is still the old version (its informer has
  * not seen our write yet) is compared against what we wrote, not against its stale copy:
  * no duplicate write, no avoidable 409.
  */
@@ -145,7 +145,8 @@ export class ApiStatusWriter implements StatusWriter {
       }
       if (
         isSatisfied(status, current.status) &&
-        (annotations === undefined || isSatisfied(annotations, current.metadata?.annotations))
+        // An object without annotations has none to remove (API servers omit an empty map).
+        (annotations === undefined || isSatisfied(annotations, current.metadata?.annotations ?? {}))
       )
         return { outcome: 'unchanged' };
       if (guard && !guard()) return { outcome: 'notLeader' };
@@ -162,7 +163,7 @@ export class ApiStatusWriter implements StatusWriter {
           body: Object.keys(metadata).length > 0 ? { metadata, status } : { status },
         });
         if (resourceVersion && object?.metadata?.resourceVersion)
-          this.#remember(path, { overRV: resourceVersion, object });
+          this.#remember(path, { overRV: resourceVersion, object: compared(object) });
         return { outcome: 'written', object };
       } catch (err) {
         if (isNotFound(err)) return { outcome: 'notFound' };
@@ -179,6 +180,12 @@ export class ApiStatusWriter implements StatusWriter {
     if (this.#written.size > (this.#o.rememberWrites ?? MAX_REMEMBERED))
       this.#written.delete(this.#written.keys().next().value as string);
   }
+}
+
+/** What later writes compare against and send as precondition: the rest is not kept. */
+function compared(object: ObjectWithStatus): ObjectWithStatus {
+  const { resourceVersion, annotations } = object.metadata ?? {};
+  return { metadata: { resourceVersion, ...(annotations ? { annotations } : {}) }, status: object.status };
 }
 
 function failure(err: unknown): StatusWriteResult {

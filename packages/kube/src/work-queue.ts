@@ -52,6 +52,14 @@ export class WorkQueue<K extends string = string> {
   readonly #backoff: PerKeyBackoff<K>;
   readonly #bucket: TokenBucket;
   readonly #metrics?: RuntimeMetrics;
+  /** This queue's series (prom-client children: no label hashing per key). */
+  readonly #m?: {
+    adds: { inc(): void };
+    depth: { set(v: number): void };
+    wait: { observe(v: number): void };
+    work: { observe(v: number): void };
+    results: Map<string, { inc(): void }>;
+  };
   readonly #logger?: Logger;
 
   /** FIFO of ready keys; `#head` is the index of the next one. */
@@ -78,6 +86,17 @@ export class WorkQueue<K extends string = string> {
     const rate = options.retryRate ?? { perSecond: 50, burst: 200 };
     this.#bucket = new TokenBucket({ ...rate, now: this.#clock.now() });
     this.#metrics = options.metrics;
+    const m = options.metrics;
+    if (m) {
+      const queue = options.name;
+      this.#m = {
+        adds: m.queueAdds.labels({ queue }),
+        depth: m.queueDepth.labels({ queue }),
+        wait: m.queueWaitDuration.labels({ queue }),
+        work: m.queueWorkDuration.labels({ queue }),
+        results: new Map(),
+      };
+    }
     this.#logger = options.logger?.child({ component: 'workqueue', queue: options.name });
   }
 
@@ -97,7 +116,7 @@ export class WorkQueue<K extends string = string> {
   /** Queues `key` now. */
   add(key: K): void {
     if (this.#shuttingDown) return;
-    this.#metrics?.queueAdds.inc({ queue: this.name });
+    this.#m?.adds.inc();
     this.#delayed.delete(key);
     if (this.#dirty.has(key)) return;
     this.#dirty.add(key);
@@ -178,7 +197,7 @@ export class WorkQueue<K extends string = string> {
   }
 
   #updateDepth(): void {
-    this.#metrics?.queueDepth.set({ queue: this.name }, this.length);
+    this.#m?.depth.set(this.length);
   }
 
   #take(): K | undefined {
@@ -202,8 +221,7 @@ export class WorkQueue<K extends string = string> {
       this.#running++;
       const addedAt = this.#addedAt.get(key);
       this.#addedAt.delete(key);
-      if (addedAt !== undefined)
-        this.#metrics?.queueWaitDuration.observe({ queue: this.name }, (this.#clock.now() - addedAt) / 1000);
+      if (addedAt !== undefined) this.#m?.wait.observe((this.#clock.now() - addedAt) / 1000);
       void this.#work(handler, key);
     }
     this.#updateDepth();
@@ -218,8 +236,7 @@ export class WorkQueue<K extends string = string> {
       this.#logger?.error({ event: 'handlerThrew', key, err }, 'work queue handler threw');
       result = { kind: 'retry', reason: 'handlerThrew' };
     }
-    this.#metrics?.queueWorkDuration.observe({ queue: this.name }, (performance.now() - started) / 1000);
-    this.#metrics?.queueResults.inc({ queue: this.name, result: result.kind });
+    this.#observeResult(result.kind, performance.now() - started);
     this.#processing.delete(key);
     this.#running--;
     switch (result.kind) {
@@ -253,6 +270,18 @@ export class WorkQueue<K extends string = string> {
     }
     this.#pump();
     this.#notifyIdle();
+  }
+
+  #observeResult(kind: ReconcileResult['kind'], ms: number): void {
+    const m = this.#m;
+    if (!m) return;
+    m.work.observe(ms / 1000);
+    let counter = m.results.get(kind);
+    if (!counter) {
+      counter = this.#metrics!.queueResults.labels({ queue: this.name, result: kind });
+      m.results.set(kind, counter);
+    }
+    counter.inc();
   }
 
   #armDelayTimer(): void {
