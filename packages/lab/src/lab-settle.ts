@@ -4,7 +4,8 @@
 // Answering is not enough: while speakers start, a layer-2 address can move once from a node
 // whose speaker came up first to the node that ranks first for it, and a SpeakerStatus lags
 // its speaker by up to its rate limit (2 s). Settled means, all at once:
-//   - every node's SpeakerStatus is Ready and shows every node's speaker Alive;
+//   - every node's SpeakerStatus was written by the speaker started now (not left over from a
+//     run before a crash), is Ready and shows every node's speaker Alive;
 //   - each layer-2 sample address is listed by exactly one SpeakerStatus, and the client's
 //     request to it is answered by that node;
 //   - each BGP sample address is listed by every node (each advertises it).
@@ -17,12 +18,16 @@ export interface SampleAddress {
   readonly mode: 'layer2' | 'bgp';
 }
 
-/** What is not settled yet (one sentence), or undefined when everything is. */
+/**
+ * What is not settled yet (one sentence), or undefined when everything is. `startedAt`: when
+ * the speakers were started (epoch ms); older statuses do not count.
+ */
 export async function unsettled(
   api: HttpKubeApi,
   client: Netns,
   nodes: readonly string[],
   addresses: readonly SampleAddress[],
+  startedAt: number,
 ): Promise<string | undefined> {
   const list = await api.request<{ items: SpeakerStatus[] }>({
     method: 'GET',
@@ -32,6 +37,9 @@ export async function unsettled(
   for (const node of nodes) {
     const s = byNode.get(node);
     if (!s?.status) return `${node} has written no SpeakerStatus yet`;
+    // lastUpdateTime has whole seconds.
+    if (!(Date.parse(s.status.lastUpdateTime ?? '') >= Math.floor(startedAt / 1000) * 1000))
+      return `${node}'s SpeakerStatus is from before its speaker started`;
     const ready = s.status.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status !== 'True')
       return `${node}'s speaker is not Ready (${ready?.reason ?? 'no condition'})`;

@@ -173,6 +173,7 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
   );
 
   const api = new HttpKubeApi(loadKubeConfig(layout.kubeconfig), { timeoutMs: 10_000 });
+  let speakersStartedAt = Date.now();
   try {
     await runStep(
       progress,
@@ -251,6 +252,7 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
         }
         // The speakers together, as a DaemonSet starts them: each waits (up to its --settle) to
         // hear from the others before it claims layer-2 addresses.
+        speakersStartedAt = Date.now();
         for (const node of topo.nodes) {
           const argv = speakerArgv(cli, layout, node.name);
           const proc = await startSpeakerProcess(node.netns, argv, layout, node.name);
@@ -294,7 +296,7 @@ export async function labUp(options: LabUpOptions): Promise<LabStatus> {
       const nodes = topo.nodes.map((n) => n.name);
       const settleDeadline = performance.now() + 30_000;
       for (;;) {
-        const problem = await unsettled(api, client, nodes, addresses);
+        const problem = await unsettled(api, client, nodes, addresses, speakersStartedAt);
         if (problem === undefined) break;
         if (performance.now() > settleDeadline)
           throw new Error(`the speakers did not settle within 30s: ${problem}`);
