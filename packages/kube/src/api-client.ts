@@ -1,5 +1,6 @@
-// A small JSON client for the Kubernetes API on top of client-node's KubeConfig (which
-// resolves the server, TLS material and credentials, exec plugins included).
+// A small JSON client for the Kubernetes API on top of a kubeconfig (client-node's KubeConfig,
+// which resolves the server, TLS material and credentials, exec plugins included, or the
+// lighter ClusterAccess of loadClusterAccess).
 //
 // Why not the generated typed APIs: they build a new HTTP agent per request (no keep-alive),
 // default PATCH to JSON Patch, and turn timestamps into Date objects on list but not on watch.
@@ -9,7 +10,7 @@
 // take a socket that requests wait for.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.js';
 import { KubeApiError, KubeTransportError } from './errors.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { WatchLineDecoder } from './watch-stream.js';
@@ -75,7 +76,7 @@ class OneServerHttpsAgent extends https.Agent {
 }
 
 export class HttpKubeApi implements KubeApi, KubeWatchApi {
-  readonly #kc: KubeConfig;
+  readonly #kc: ClusterAccess;
   readonly #options: HttpKubeApiOptions;
   #connection?: Promise<Connection>;
   #connected?: Connection;
@@ -85,7 +86,8 @@ export class HttpKubeApi implements KubeApi, KubeWatchApi {
   readonly #requestCounters = new Map<string, { inc(): void }>();
   readonly #requestTimers = new Map<string, { observe(v: number): void }>();
 
-  constructor(kc: KubeConfig, options: HttpKubeApiOptions = {}) {
+  /** `kc`: client-node's KubeConfig, or what loadClusterAccess returns. */
+  constructor(kc: ClusterAccess, options: HttpKubeApiOptions = {}) {
     this.#kc = kc;
     this.#options = options;
   }

@@ -25,7 +25,9 @@ export { ApiInformer } from './informer.js';
 export type { Informer, InformerHandlers, InformerOptions } from './informer.js';
 export { InformerSet } from './informer-set.js';
 export type { InformerSetOptions } from './informer-set.js';
-export { loadKubeConfig } from './kube-config.js';
+export { SimpleClusterAccess } from './cluster-access.js';
+export type { ClusterAccess, ClusterEndpoint } from './cluster-access.js';
+export { loadClusterAccess, loadKubeConfig } from './kube-config.js';
 export { AlwaysLeader } from './leader-election/always-leader.js';
 export { ApiLeaseClient } from './leader-election/lease-client.js';
 export type { Lease, LeaseClient, LeaseSpec } from './leader-election/lease-client.js';
@@ -56,4 +58,12 @@ export type {
   StatusWriter,
 } from './status-writer.js';
 export { WorkQueue, done } from './work-queue.js';
+export type {
+  KubeWatchApi,
+  WatchEvent,
+  WatchEventType,
+  WatchHandle,
+  WatchHandlers,
+  WatchRequest,
+} from './watch-stream.js';
 export type { Handler, ReconcileResult, WorkQueueOptions } from './work-queue.js';

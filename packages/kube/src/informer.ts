@@ -13,10 +13,10 @@
 // - an optional `transform` that turns each object, as it arrives, into what is cached (a
 //   projection keeps only the fields a controller reads, so the cache holds less).
 // Watch events are decoded line by line straight from the response text (watch-stream.ts).
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { HttpKubeApi } from './api-client.js';
 import type { KubeApi } from './api-client.js';
+import type { ClusterAccess } from './cluster-access.js';
 import { systemClock } from './clock.js';
 import type { Clock, Timer } from './clock.js';
 import { isKubeApiError } from './errors.js';
@@ -55,7 +55,8 @@ export interface Informer<T extends KubeObject> {
 }
 
 export interface InformerOptions {
-  kubeConfig: KubeConfig;
+  /** Where to watch from when `api` cannot (client-node's KubeConfig, or loadClusterAccess's). */
+  kubeConfig: ClusterAccess;
   /** Lists go through it; so do watches when it can open them (HttpKubeApi), else a client of kubeConfig. */
   api: KubeApi;
   resource: ResourceType;

@@ -19,7 +19,7 @@ import {
   HttpKubeApi,
   LeaseLeaderElector,
   createRuntimeMetrics,
-  loadKubeConfig,
+  loadClusterAccess,
   startHealthServer,
 } from '@ironlb/kube';
 import type { HealthServer, LeaderElector } from '@ironlb/kube';
@@ -124,7 +124,8 @@ export function registerControllerCommand(program: Command): void {
       format: opts.logFormat,
       name: 'ironlb-controller',
     });
-    const kc = loadKubeConfig(opts.kubeconfig);
+    // Read without client-node when it can be (about 60 MB less memory; see @ironlb/kube).
+    const kc = loadClusterAccess(opts.kubeconfig);
     const metrics = createRuntimeMetrics();
     const api = new HttpKubeApi(kc, { metrics, userAgent: 'ironlb-controller' });
     const identity =
