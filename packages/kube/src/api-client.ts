@@ -4,15 +4,18 @@
 //
 // Why not the generated typed APIs: they build a new HTTP agent per request (no keep-alive),
 // default PATCH to JSON Patch, and turn timestamps into Date objects on list but not on watch.
-// This client keeps one keep-alive agent, sends the content type we choose, and returns the
-// JSON the server sent, so cached objects look the same whether they came from a list or a watch.
-// Watches (`watch()`) stream over their own agent, so that long-lived watch connections never
-// take a socket that requests wait for.
-import * as http from 'node:http';
-import * as https from 'node:https';
+// This client keeps its connections alive (transport.ts: an undici Pool), sends the content
+// type we choose, and returns the JSON the server sent, so cached objects look the same whether
+// they came from a list or a watch. Watches (`watch()`) stream over their own connections.
+import { STATUS_CODES } from 'node:http';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type { ClusterAccess } from './cluster-access.js';
 import { KubeApiError, KubeTransportError } from './errors.js';
 import type { RuntimeMetrics } from './metrics.js';
+import { NodeHttpTransport } from './node-transport.js';
+import { UndiciTransport } from './transport.js';
+import type { Transport } from './transport.js';
 import { WatchLineDecoder } from './watch-stream.js';
 import type { KubeWatchApi, WatchHandle, WatchHandlers, WatchRequest } from './watch-stream.js';
 
@@ -55,24 +58,9 @@ export interface HttpKubeApiOptions {
 }
 
 interface Connection {
-  url: URL;
   /** The server URL's path without a trailing slash (usually empty). */
   basePath: string;
-  agent: http.Agent;
-  /** For watches: no socket limit, never shared with requests. */
-  watchAgent: http.Agent;
-  transport: typeof http | typeof https;
-}
-
-/**
- * An agent for one server with one set of TLS material, so every socket is interchangeable.
- * Node's https.Agent keys its pool by a string made of the CA, certificate and key, built (and
- * the buffers decoded) on every request; here the key is constant.
- */
-class OneServerHttpsAgent extends https.Agent {
-  override getName(): string {
-    return 'apiserver';
-  }
+  transport: Transport;
 }
 
 export class HttpKubeApi implements KubeApi, KubeWatchApi {
@@ -81,8 +69,7 @@ export class HttpKubeApi implements KubeApi, KubeWatchApi {
   #connection?: Promise<Connection>;
   #connected?: Connection;
   #auth?: { at: number; headers: Record<string, string> };
-  readonly #watches = new Set<http.ClientRequest>();
-  /** prom-client children per label set (looking them up by an object hashes the labels). */
+  /** prom-client children per label set, made once. */
   readonly #requestCounters = new Map<string, { inc(): void }>();
   readonly #requestTimers = new Map<string, { observe(v: number): void }>();
 
@@ -92,16 +79,12 @@ export class HttpKubeApi implements KubeApi, KubeWatchApi {
     this.#options = options;
   }
 
-  /** Closes idle keep-alive connections and open watches. */
+  /** Closes the connections and open watches (a later request connects again). */
   close(): void {
-    for (const w of this.#watches) w.destroy();
-    this.#watches.clear();
-    void this.#connection
-      ?.then((c) => {
-        c.agent.destroy();
-        c.watchAgent.destroy();
-      })
-      .catch(() => undefined);
+    const connection = this.#connection;
+    this.#connection = undefined;
+    this.#connected = undefined;
+    void connection?.then((c) => c.transport.close()).catch(() => undefined);
   }
 
   async #connect(): Promise<Connection> {
@@ -111,44 +94,36 @@ export class HttpKubeApi implements KubeApi, KubeWatchApi {
     const basePath = url.pathname.replace(/\/$/, '');
     const tls: https.RequestOptions = {};
     await this.#kc.applyToHTTPSOptions(tls);
-    const common = { keepAlive: true, maxSockets: this.#options.maxSockets ?? 16 };
-    const transport = url.protocol === 'https:' ? https : http;
-    if (cluster.proxyUrl) {
-      // Proxies: use client-node's own agent (no keep-alive across requests).
-      const agent = tls.agent as http.Agent;
-      return { url, basePath, agent, watchAgent: agent, transport };
-    }
-    if (url.protocol === 'http:')
-      return {
-        url,
-        basePath,
-        agent: new http.Agent(common),
-        watchAgent: new http.Agent({ keepAlive: true }),
-        transport,
-      };
-    const tlsOptions = {
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      pfx: tls.pfx,
-      passphrase: tls.passphrase,
-      servername: tls.servername,
-      ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
-    };
-    return {
-      url,
-      basePath,
-      agent: new OneServerHttpsAgent({ ...common, ...tlsOptions }),
-      watchAgent: new OneServerHttpsAgent({ keepAlive: true, ...tlsOptions }),
-      transport,
-    };
+    if (cluster.proxyUrl)
+      // Proxies: client-node's own agent (no keep-alive across requests).
+      return { basePath, transport: new NodeHttpTransport(url, tls.agent as http.Agent) };
+    const transport = new UndiciTransport({
+      origin: url.origin,
+      connections: this.#options.maxSockets ?? 16,
+      tls: {
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        pfx: tls.pfx,
+        passphrase: tls.passphrase,
+        servername: tls.servername,
+        ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+      },
+    });
+    return { basePath, transport };
   }
 
   async #getConnection(): Promise<Connection> {
     if (this.#connected) return this.#connected;
-    this.#connection ??= this.#connect();
-    this.#connected = await this.#connection;
-    return this.#connected;
+    const pending = (this.#connection ??= this.#connect());
+    try {
+      const c = await pending;
+      if (this.#connection === pending) this.#connected = c;
+      return c;
+    } catch (err) {
+      if (this.#connection === pending) this.#connection = undefined;
+      throw err;
+    }
   }
 
   /** Authentication headers; credentials may rotate, so they are asked again after a while. */
@@ -159,72 +134,51 @@ export class HttpKubeApi implements KubeApi, KubeWatchApi {
     const auth: https.RequestOptions = {};
     await this.#kc.applyToHTTPSOptions(auth);
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(auth.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-    if (auth.auth) headers.Authorization = `Basic ${Buffer.from(auth.auth).toString('base64')}`;
+    for (const [k, v] of Object.entries(auth.headers ?? {}))
+      if (v !== undefined) headers[k.toLowerCase()] = String(v);
+    if (auth.auth) headers.authorization = `Basic ${Buffer.from(auth.auth).toString('base64')}`;
     if (ttl > 0) this.#auth = { at: performance.now(), headers };
+    return headers;
+  }
+
+  async #headers(contentType?: string): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(await this.#credentials()) };
+    if (this.#options.userAgent) headers['user-agent'] = this.#options.userAgent;
+    if (contentType) headers['content-type'] = contentType;
     return headers;
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
     const conn = this.#connected ?? (await this.#getConnection());
-    const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#credentials()) };
-    if (this.#options.userAgent) headers['User-Agent'] = this.#options.userAgent;
-    let payload: string | undefined;
-    if (req.body !== undefined) {
-      payload = JSON.stringify(req.body);
-      headers['Content-Type'] = req.contentType ?? 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(payload));
-    }
-    const path = conn.basePath + req.path + queryString(req.query);
+    const payload = req.body !== undefined ? JSON.stringify(req.body) : undefined;
+    const headers = await this.#headers(
+      payload !== undefined ? (req.contentType ?? 'application/json') : undefined,
+    );
     const started = performance.now();
-    const timeoutMs = req.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
-
-    return new Promise<T>((resolve, reject) => {
-      const done = (code: number) => this.#observe(req.method, code, started);
-      const r = conn.transport.request(
-        {
-          protocol: conn.url.protocol,
-          hostname: conn.url.hostname,
-          port: conn.url.port,
-          method: req.method,
-          path,
-          headers,
-          agent: conn.agent,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (err) => {
-            done(0);
-            reject(new KubeTransportError(`${req.method} ${req.path}: ${err.message}`, { cause: err }));
-          });
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            done(status);
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown;
-            try {
-              body = text ? JSON.parse(text) : undefined;
-            } catch (err) {
-              if (status >= 200 && status < 300)
-                return reject(
-                  new KubeTransportError(`${req.method} ${req.path}: response is not JSON`, { cause: err }),
-                );
-            }
-            if (status >= 200 && status < 300) return resolve(body as T);
-            reject(apiError(req.method, req.path, status, text));
-          });
-        },
-      );
-      r.setTimeout(timeoutMs, () => {
-        r.destroy(new Error(`no answer within ${timeoutMs} ms`));
+    let res;
+    try {
+      res = await conn.transport.request({
+        method: req.method,
+        path: conn.basePath + req.path + queryString(req.query),
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+        timeoutMs: req.timeoutMs ?? this.#options.timeoutMs ?? 30_000,
       });
-      r.on('error', (err) => {
-        done(0);
-        reject(new KubeTransportError(`${req.method} ${req.path}: ${err.message}`, { cause: err }));
-      });
-      r.end(payload);
-    });
+    } catch (err) {
+      this.#observe(req.method, 0, started);
+      const message = err instanceof Error ? err.message : String(err);
+      throw new KubeTransportError(`${req.method} ${req.path}: ${message}`, { cause: err });
+    }
+    const { status, text } = res;
+    this.#observe(req.method, status, started);
+    if (status >= 200 && status < 300) {
+      try {
+        return (text ? JSON.parse(text) : undefined) as T;
+      } catch (err) {
+        throw new KubeTransportError(`${req.method} ${req.path}: response is not JSON`, { cause: err });
+      }
+    }
+    throw apiError(req.method, req.path, status, text);
   }
 
   #observe(method: string, code: number, started: number): void {
@@ -247,79 +201,58 @@ export class HttpKubeApi implements KubeApi, KubeWatchApi {
 
   /**
    * Opens a watch (`GET <path>?watch=true&...`) and streams its events to `handlers` as they
-   * arrive. TCP keep-alive is set on the socket, so a dead peer is noticed.
+   * arrive. TCP keep-alive is on, so a dead peer is noticed.
    */
   watch(req: WatchRequest, handlers: WatchHandlers): WatchHandle {
     let closed = false;
-    let request: http.ClientRequest | undefined;
+    let abort: (() => void) | undefined;
     const finish = (err?: unknown) => {
       if (closed) return;
       closed = true;
-      if (request) {
-        this.#watches.delete(request);
-        request.destroy();
-      }
+      abort?.();
       handlers.onClose(err);
     };
-    const transportError = (err: Error) =>
-      new KubeTransportError(`watch ${req.path}: ${err.message}`, { cause: err });
     const open = async () => {
       const conn = this.#connected ?? (await this.#getConnection());
-      const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#credentials()) };
-      if (this.#options.userAgent) headers['User-Agent'] = this.#options.userAgent;
+      const headers = await this.#headers();
       if (closed) return;
-      const path = conn.basePath + req.path + queryString({ ...req.query, watch: true });
-      const r = conn.transport.request(
+      const decoder = new WatchLineDecoder(handlers);
+      let status = 0;
+      let errorText = '';
+      abort = conn.transport.stream(
         {
-          protocol: conn.url.protocol,
-          hostname: conn.url.hostname,
-          port: conn.url.port,
           method: 'GET',
-          path,
+          path: conn.basePath + req.path + queryString({ ...req.query, watch: true }),
           headers,
-          agent: conn.watchAgent,
+          timeoutMs: this.#options.timeoutMs ?? 30_000,
         },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          res.setEncoding('utf8');
-          if (status !== 200) {
-            let text = '';
-            res.on('data', (c: string) => (text += c));
-            res.on('end', () => finish(apiError('GET', req.path, status, text)));
-            res.on('error', (err) => finish(transportError(err)));
-            return;
-          }
-          res.socket?.setKeepAlive(true, 30_000);
-          handlers.onOpen?.();
-          const decoder = new WatchLineDecoder(handlers);
-          res.on('data', (chunk: string) => {
-            if (!closed) decoder.push(chunk);
-          });
-          res.on('end', () => {
+        {
+          onStatus: (s) => {
+            status = s;
+            if (s === 200) handlers.onOpen?.();
+          },
+          onText: (text) => {
             if (closed) return;
+            if (status === 200) decoder.push(text);
+            else if (errorText.length < 4096) errorText += text;
+          },
+          onEnd: () => {
+            if (closed) return;
+            if (status !== 200) return finish(apiError('GET', req.path, status, errorText));
             decoder.end();
             finish();
-          });
-          res.on('error', (err) => finish(transportError(err)));
-          res.on('close', () => {
-            if (!res.complete) finish(transportError(new Error('the watch stream was cut')));
-          });
+          },
+          onError: (err) =>
+            finish(new KubeTransportError(`watch ${req.path}: ${err.message}`, { cause: err })),
         },
       );
-      request = r;
-      this.#watches.add(r);
-      r.on('error', (err) => finish(transportError(err)));
-      r.end();
     };
     open().catch((err: unknown) => finish(err));
     return {
       close: () => {
         if (closed) return;
         closed = true;
-        if (request) {
-          this.#watches.delete(request);
-          request.destroy();
-        }
+        abort?.();
       },
     };
   }
@@ -346,7 +279,7 @@ function apiError(method: string, path: string, status: number, text: string): K
   }
   return new KubeApiError({
     statusCode: status,
-    reason: st.reason ?? http.STATUS_CODES[status] ?? 'Unknown',
+    reason: st.reason ?? STATUS_CODES[status] ?? 'Unknown',
     message: st.message ?? text.slice(0, 200),
     method,
     path,
