@@ -3,10 +3,8 @@
 // client-node watches), optionally authenticating as the ServiceAccount bound only to
 // config/rbac/controller.yaml with RBAC enforced, and small helpers for Services, pools,
 // Events and bounded waits.
-import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { parseAllDocuments } from 'yaml';
 import { crdManifests } from '@ironlb/config';
 import type { IPAddressPoolSpec } from '@ironlb/config';
 import { Controller } from '@ironlb/controller';
@@ -23,13 +21,13 @@ import {
   createRuntimeMetrics,
 } from '@ironlb/kube';
 import { coreResources } from '@ironlb/kube';
+import { rbacCollectionPath, readRbacObjects } from '../support/rbac.js';
 import type { ApiRequest, KubeApi, KubeObject } from '@ironlb/kube';
 
 const serviceResource = coreResources.services;
 
 export const SYSTEM_NS = 'ironlb-system';
 export const SA = `system:serviceaccount:${SYSTEM_NS}:ironlb-controller`;
-const RBAC_FILE = new URL('../../config/rbac/controller.yaml', import.meta.url);
 
 export const logger = pino({ level: process.env.IRONLB_TEST_LOG ?? 'silent' });
 
@@ -59,28 +57,7 @@ function kubeConfig(yaml: string): KubeConfig {
 }
 
 const crdBodies = crdManifests();
-const rbacObjects = parseAllDocuments(readFileSync(RBAC_FILE, 'utf8')).map(
-  (d) => d.toJS() as Record<string, unknown>,
-);
-
-function pathOf(obj: Record<string, unknown>): string {
-  const kind = obj.kind as string;
-  const ns = (obj.metadata as { namespace?: string }).namespace;
-  switch (kind) {
-    case 'ServiceAccount':
-      return `/api/v1/namespaces/${ns}/serviceaccounts`;
-    case 'ClusterRole':
-      return '/apis/rbac.authorization.k8s.io/v1/clusterroles';
-    case 'ClusterRoleBinding':
-      return '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings';
-    case 'Role':
-      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`;
-    case 'RoleBinding':
-      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`;
-    default:
-      throw new Error(`unexpected kind ${kind} in ${RBAC_FILE.pathname}`);
-  }
-}
+const rbacObjects = readRbacObjects('controller.yaml');
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const { asServiceAccount = false, controllerAsServiceAccount = asServiceAccount, ...emuOptions } = options;
@@ -98,7 +75,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     });
   await api.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: SYSTEM_NS } } });
   if (asServiceAccount)
-    for (const obj of rbacObjects) await api.request({ method: 'POST', path: pathOf(obj), body: obj });
+    for (const obj of rbacObjects)
+      await api.request({ method: 'POST', path: rbacCollectionPath(obj), body: obj });
   return {
     emu,
     api,

@@ -2,29 +2,12 @@
 // KubeConfig for a running emulator.
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Emulator, KubeconfigFor } from '@ironlb/emulator';
+export { sleep, waitFor } from '../support/wait.js';
 
 export function kubeConfigFor(emu: Emulator, opts?: KubeconfigFor): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromString(emu.kubeconfig(opts));
   return kc;
-}
-
-/** Polls `check` every 10 ms until it returns true; fails after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** The HTTP status of a failed client-node call (ApiException.code). */

@@ -10,6 +10,7 @@ import { startEmulator } from '@ironlb/emulator';
 import type { Emulator, EmulatorOptions } from '@ironlb/emulator';
 import { HttpKubeApi, createRuntimeMetrics } from '@ironlb/kube';
 import type { RuntimeMetrics } from '@ironlb/kube';
+export { sleep, waitFor } from '../support/wait.js';
 
 export interface Cluster {
   emu: Emulator;
@@ -43,24 +44,6 @@ export async function startCluster(options: EmulatorOptions & { crds?: boolean }
       await emu.close();
     },
   };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls `check` every 10 ms until it holds; fails after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 export interface KubectlResult {

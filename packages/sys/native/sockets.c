@@ -53,8 +53,9 @@ static bool addr_args(napi_env env, napi_value *argv, int32_t *fd, int32_t *fami
          ironlb_uint(env, argv[4], scope);
 }
 
-/* bindAddr(fd, family, addr, port, scopeId) -> 0 | -errno */
-napi_value ironlb_bind_addr(napi_env env, napi_callback_info info) {
+/* Calls op(fd, sockaddr) with the address given as (fd, family, addr, port, scopeId). */
+typedef int (*sockaddr_op)(int, const struct sockaddr *, socklen_t);
+static napi_value call_with_sockaddr(napi_env env, napi_callback_info info, sockaddr_op op) {
   napi_value argv[5];
   int32_t fd, family, port;
   uint32_t scope;
@@ -66,26 +67,19 @@ napi_value ironlb_bind_addr(napi_env env, napi_callback_info info) {
   socklen_t sl;
   int err = make_sockaddr(family, addr, len, port, scope, &ss, &sl);
   if (err) return ironlb_neg_errno(env, err);
-  if (bind(fd, (struct sockaddr *)&ss, sl) < 0) return ironlb_neg_errno(env, errno);
+  if (op(fd, (struct sockaddr *)&ss, sl) < 0) return ironlb_neg_errno(env, errno);
   return ironlb_number(env, 0);
+}
+
+/* bindAddr(fd, family, addr, port, scopeId) -> 0 | -errno */
+napi_value ironlb_bind_addr(napi_env env, napi_callback_info info) {
+  return call_with_sockaddr(env, info, bind);
 }
 
 /* connectAddr(fd, family, addr, port, scopeId) -> 0 | -errno (-EINPROGRESS for a pending
  * non-blocking connect: wait for the fd to become writable, then read socketError). */
 napi_value ironlb_connect_addr(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  int32_t fd, family, port;
-  uint32_t scope;
-  uint8_t *addr;
-  size_t len;
-  if (!ironlb_args(env, info, 5, argv) || !addr_args(env, argv, &fd, &family, &addr, &len, &port, &scope))
-    return NULL;
-  struct sockaddr_storage ss;
-  socklen_t sl;
-  int err = make_sockaddr(family, addr, len, port, scope, &ss, &sl);
-  if (err) return ironlb_neg_errno(env, err);
-  if (connect(fd, (struct sockaddr *)&ss, sl) < 0) return ironlb_neg_errno(env, errno);
-  return ironlb_number(env, 0);
+  return call_with_sockaddr(env, info, connect);
 }
 
 /* listenFd(fd, backlog) -> 0 | -errno */

@@ -2,36 +2,13 @@
 // the controller and the speakers (the manifests in config/rbac, enforced by the emulator),
 // three Nodes and the layer-2 and BGP configuration of the lab. The failure detector's key
 // (Secret ironlb-membership) is created by the controller, as in a real installation.
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { API_VERSION, crdManifests } from '@ironlb/config';
 import { PatchType, type KubeApi } from '@ironlb/kube';
 import { labAddressing, labHostAddresses } from '@ironlb/netlab';
+import { rbacCollectionPath, readRbacObjects } from '../../support/rbac.js';
 
 export const SYSTEM_NS = 'ironlb-system';
 export const MEMBERSHIP_SECRET = 'ironlb-membership';
-
-const rbacFiles = ['controller.yaml', 'speaker.yaml'].map(
-  (f) => new URL(`../../../config/rbac/${f}`, import.meta.url),
-);
-
-function pathOf(obj: Record<string, unknown>): string {
-  const ns = (obj.metadata as { namespace?: string }).namespace;
-  switch (obj.kind) {
-    case 'ServiceAccount':
-      return `/api/v1/namespaces/${ns}/serviceaccounts`;
-    case 'ClusterRole':
-      return '/apis/rbac.authorization.k8s.io/v1/clusterroles';
-    case 'ClusterRoleBinding':
-      return '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings';
-    case 'Role':
-      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`;
-    case 'RoleBinding':
-      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`;
-    default:
-      throw new Error(`unexpected kind ${String(obj.kind)} in config/rbac`);
-  }
-}
 
 export interface LabConfigOptions {
   /** BGP peers: the FRR router always, BIRD when present. */
@@ -56,11 +33,8 @@ export async function setUpCluster(
     });
   await api.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: SYSTEM_NS } } });
   await api.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: 'shop' } } });
-  for (const file of rbacFiles)
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const obj = doc.toJS() as Record<string, unknown>;
-      await api.request({ method: 'POST', path: pathOf(obj), body: obj });
-    }
+  for (const obj of readRbacObjects('controller.yaml', 'speaker.yaml'))
+    await api.request({ method: 'POST', path: rbacCollectionPath(obj), body: obj });
   for (const [i, name] of nodes.entries()) {
     const a = labHostAddresses(11 + i);
     await api.request({

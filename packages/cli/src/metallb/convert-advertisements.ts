@@ -5,6 +5,23 @@ import { selectors } from './convert-pools.js';
 import { FieldReader, type Findings, isRecord } from './import-finding.js';
 import { convertedMetadata, type MetalLBObject } from './metallb-documents.js';
 
+/** The fields both advertisement kinds share: which pools, nodes and Services they cover. */
+type Selection = Pick<
+  L2Advertisement['spec'] & BGPAdvertisement['spec'],
+  'ipAddressPools' | 'ipAddressPoolSelectors' | 'nodeSelectors' | 'serviceSelectors'
+>;
+
+function copySelection(r: FieldReader, spec: Selection): void {
+  const pools = r.strings('ipAddressPools');
+  if (pools && pools.length > 0) spec.ipAddressPools = pools;
+  const poolSelectors = selectors(r, 'ipAddressPoolSelectors');
+  if (poolSelectors) spec.ipAddressPoolSelectors = poolSelectors;
+  const nodeSelectors = selectors(r, 'nodeSelectors');
+  if (nodeSelectors) spec.nodeSelectors = nodeSelectors;
+  const serviceSelectors = selectors(r, 'serviceSelectors');
+  if (serviceSelectors) spec.serviceSelectors = serviceSelectors;
+}
+
 export function convertL2Advertisement(obj: MetalLBObject, findings: Findings): L2Advertisement {
   const r = new FieldReader(obj.spec, { source: obj.source, path: 'spec', findings });
   const ad: L2Advertisement = {
@@ -13,16 +30,9 @@ export function convertL2Advertisement(obj: MetalLBObject, findings: Findings): 
     metadata: convertedMetadata(obj),
     spec: {},
   };
-  const pools = r.strings('ipAddressPools');
-  if (pools && pools.length > 0) ad.spec.ipAddressPools = pools;
-  const poolSelectors = selectors(r, 'ipAddressPoolSelectors');
-  if (poolSelectors) ad.spec.ipAddressPoolSelectors = poolSelectors;
-  const nodeSelectors = selectors(r, 'nodeSelectors');
-  if (nodeSelectors) ad.spec.nodeSelectors = nodeSelectors;
+  copySelection(r, ad.spec);
   const interfaces = r.strings('interfaces');
   if (interfaces && interfaces.length > 0) ad.spec.interfaces = interfaces;
-  const serviceSelectors = selectors(r, 'serviceSelectors');
-  if (serviceSelectors) ad.spec.serviceSelectors = serviceSelectors;
   const preferred = r.records('preferredNodeSelectors');
   if (preferred && preferred.length > 0) {
     const out: PreferredNodeSelector[] = [];
@@ -70,16 +80,9 @@ export function convertBGPAdvertisement(obj: MetalLBObject, findings: Findings):
   if (localPref) ad.spec.localPref = localPref;
   const communities = r.strings('communities');
   if (communities && communities.length > 0) ad.spec.communities = communities;
-  const pools = r.strings('ipAddressPools');
-  if (pools && pools.length > 0) ad.spec.ipAddressPools = pools;
-  const poolSelectors = selectors(r, 'ipAddressPoolSelectors');
-  if (poolSelectors) ad.spec.ipAddressPoolSelectors = poolSelectors;
-  const nodeSelectors = selectors(r, 'nodeSelectors');
-  if (nodeSelectors) ad.spec.nodeSelectors = nodeSelectors;
+  copySelection(r, ad.spec);
   const peers = r.strings('peers');
   if (peers && peers.length > 0) ad.spec.peers = peers;
-  const serviceSelectors = selectors(r, 'serviceSelectors');
-  if (serviceSelectors) ad.spec.serviceSelectors = serviceSelectors;
   r.done();
   return ad;
 }
