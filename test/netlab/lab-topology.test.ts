@@ -156,6 +156,11 @@ describe('buildLabTopology with kube-proxy stand-ins', () => {
       description: 'node2 answers',
     });
     expect(after.start - move).toBeLessThan(5000);
+    // The prober keeps probing: a later probe is answered by node2 too.
+    await prober.waitFor(after.start + 1, (r) => r.body === 'node2', {
+      timeoutMs: 5_000,
+      description: 'node2 answers again',
+    });
     await prober.stop();
     const count = prober.results.length;
     expect(count).toBeGreaterThan(2);
